@@ -1,0 +1,117 @@
+//! The command line: clap derive definitions and what each command does.
+
+use crate::error::{Error, Result};
+use crate::solve::SolverChoice;
+use crate::{input::schema, report};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+const ABOUT: &str = "Compute capacity planner: where each month's GPU and CPU demand should run, across clouds and \
+contracts, at least cost.";
+
+const LONG_ABOUT: &str = "Compute capacity planner.
+
+You describe a scenario as a folder of CSV files: monthly demand per workload, each provider's offers (capacity \
+tranches with prices and windows), take-or-pay commitments, power limits and contract clauses. capplan turns it \
+into a linear program, solves it, and writes an allocation report you can act on.
+
+Exit codes: 0 success; 1 infeasible plan or solver failure (with a diagnosis); 2 bad input or usage (every \
+problem listed as file:line: column: message).";
+
+#[derive(Debug, Parser)]
+#[command(name = "capplan", version, about = ABOUT, long_about = LONG_ABOUT)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a scenario folder and print a one-screen summary of it.
+    #[command(
+        long_about = "Check a scenario folder without solving it. Every problem is listed at once as \
+                      file:line: column: message (exit code 2); a clean folder prints a one-screen summary \
+                      (horizon, providers, workloads, offers, contracts, rules, model size).",
+        after_long_help = schema::help_text()
+    )]
+    Validate {
+        /// The scenario folder (CSV files, see below).
+        dir: PathBuf,
+    },
+    /// Solve a scenario and write the allocation reports.
+    #[command(
+        long_about = "Solve the scenario at least present-value cost and write the reports: summary.md (the memo: \
+                      totals, spend by provider and year, commitment burn-down, what is binding, active rules), \
+                      summary.json, allocation.csv, provider_spend.csv, contracts.csv and unmet.csv. The report \
+                      folder is replaced whole or not at all.",
+        after_long_help = schema::help_text()
+    )]
+    Plan {
+        /// The scenario folder (CSV files, see below).
+        dir: PathBuf,
+        /// Where to write the reports [default: reports/<folder name>/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// LP solver; highs and microlp need the cargo features of the same name.
+        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        solver: SolverChoice,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Validate { dir } => validate(&dir),
+        Command::Plan { dir, out, solver, quiet } => plan(&dir, out, solver, quiet),
+    }
+}
+
+fn validate(dir: &Path) -> Result<()> {
+    let sc = crate::load(dir)?;
+    let model = crate::model::build(&sc, false);
+    print!("{}", report::validate::summary(&sc, &dir.display().to_string(), &model));
+    Ok(())
+}
+
+fn plan(dir: &Path, out: Option<PathBuf>, solver: SolverChoice, quiet: bool) -> Result<()> {
+    let sc = crate::load(dir)?;
+    let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
+    let spinner = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(format!("solving {} with {}", sc.name, solver.name()));
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    });
+    let result = crate::solve(&sc, solver);
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    let solution = result?;
+    let metrics = report::metrics::compute(&sc, &solution);
+    report::write_folder(&out, &report::render(&metrics))?;
+    if !quiet {
+        let t = &metrics.totals;
+        println!(
+            "{}: optimal, objective {} (present value); spend {}, shortfall {}, unmet {} unit-months",
+            sc.name,
+            report::format::usd(t.objective_usd),
+            report::format::usd(t.usage_usd),
+            report::format::usd(t.shortfall_usd),
+            report::format::units(t.unmet_units)
+        );
+        println!("reports written to {}/", out.display());
+        if let Some(note) = &metrics.solver_note {
+            eprintln!("warning: {note}");
+        }
+    }
+    Ok(())
+}
+
+/// Maps a library error to its message on stderr and the documented exit code.
+pub fn report_error(e: &Error) -> i32 {
+    eprintln!("capplan: {e}");
+    e.exit_code()
+}

@@ -1,0 +1,81 @@
+//! A solver-neutral linear program with every column and row named by typed ids, so solutions,
+//! duals and binding constraints can be reported by name whatever the backend.
+
+use crate::scenario::{ContractId, OfferId, PowerId, RuleId, WorkloadId};
+
+/// What a column stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Var {
+    /// `x[o,w,t]`: units of tranche `o` used by workload `w` in month `t`.
+    Alloc { offer: OfferId, workload: WorkloadId, t: usize },
+    /// `u[w,t]`: unmet demand units.
+    Unmet { workload: WorkloadId, t: usize },
+    /// `s[c]`: take-or-pay shortfall, USD.
+    Shortfall { contract: ContractId },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sense {
+    Le,
+    Ge,
+    Eq,
+}
+
+/// What a row stands for: its constraint family and the ids it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowName {
+    Demand { workload: WorkloadId, t: usize },
+    Capacity { offer: OfferId, t: usize },
+    Power { limit: PowerId, t: usize },
+    TakeOrPay { contract: ContractId },
+    MinShare { rule: RuleId, t: usize },
+    MaxShare { rule: RuleId, t: usize },
+    FirstOnShare { rule: RuleId, t: usize },
+    /// Second stage of `first_on`/`priority`: hold the first stage's amount on the provider.
+    PriorityHold,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub name: RowName,
+    pub sense: Sense,
+    pub rhs: f64,
+    /// `(column, coefficient)`.
+    pub terms: Vec<(usize, f64)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Lp {
+    pub vars: Vec<Var>,
+    /// Objective coefficient of each column, present-value USD.
+    pub cost: Vec<f64>,
+    pub rows: Vec<Row>,
+    /// First-stage objective of `first_on`/`priority` (maximised), empty when there is no such rule.
+    pub priority: Vec<(usize, f64)>,
+}
+
+impl Lp {
+    pub fn add_var(&mut self, var: Var, cost: f64) -> usize {
+        self.vars.push(var);
+        self.cost.push(cost);
+        self.vars.len() - 1
+    }
+
+    pub fn add_row(&mut self, name: RowName, terms: Vec<(usize, f64)>, sense: Sense, rhs: f64) {
+        self.rows.push(Row { name, sense, rhs, terms });
+    }
+
+    pub fn nonzeros(&self) -> usize {
+        self.rows.iter().map(|r| r.terms.len()).sum()
+    }
+
+    /// `sum cost * x` for a vector of column values.
+    pub fn objective_value(&self, x: &[f64]) -> f64 {
+        self.cost.iter().zip(x).map(|(c, v)| c * v).sum()
+    }
+
+    /// Row activity `sum a * x`.
+    pub fn activity(&self, row: &Row, x: &[f64]) -> f64 {
+        row.terms.iter().map(|&(j, a)| a * x[j]).sum()
+    }
+}

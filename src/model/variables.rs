@@ -1,0 +1,67 @@
+//! Declares the columns: `x[o,w,t]` only where tranche `o` is open in `t`, its SKU can serve `w`, and
+//! no rule keeps `w` off `o`'s provider in `t`; `u[w,t]` for workloads with an unmet penalty;
+//! `s[c]` for each contract. Each column's objective coefficient is its present-value cost.
+
+use super::families::rules::Access;
+use super::lp::{Lp, Var};
+use crate::scenario::{ContractId, OfferId, Scenario, WorkloadId};
+
+/// Where the columns of each kind are, for the constraint families to look up.
+#[derive(Debug, Default)]
+pub struct Columns {
+    /// Per tranche: `(t, workload, column)` in month order.
+    pub by_offer: Vec<Vec<(usize, WorkloadId, usize)>>,
+    /// Per `workload * periods + t`: `(offer, column)`.
+    pub by_demand: Vec<Vec<(OfferId, usize)>>,
+    /// Per `workload * periods + t`: the unmet column, if the workload has a penalty.
+    pub unmet: Vec<Option<usize>>,
+    /// Per contract: its shortfall column.
+    pub shortfall: Vec<usize>,
+}
+
+/// `elastic_demand`: give every workload an unmet column (for the infeasibility diagnosis);
+/// hard workloads' unmet columns then cost nothing here and are priced by the caller.
+pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp) -> Columns {
+    let periods = sc.periods;
+    let h = sc.hours_per_month;
+    let mut cols = Columns {
+        by_offer: vec![Vec::new(); sc.offers.len()],
+        by_demand: vec![Vec::new(); sc.workloads.len() * periods],
+        unmet: vec![None; sc.workloads.len() * periods],
+        shortfall: Vec::with_capacity(sc.contracts.len()),
+    };
+    for (o, offer) in sc.offers.iter().enumerate() {
+        let offer_id = OfferId(o);
+        let servable: Vec<WorkloadId> =
+            (0..sc.workloads.len()).map(WorkloadId).filter(|&w| sc.perf(w, offer.sku) > 0.0).collect();
+        for t in offer.window.months() {
+            let cost = sc.discount_factor(t) * sc.effective_price(offer_id, t) * h;
+            for &w in &servable {
+                if !access.allowed(w, offer.provider, t) {
+                    continue;
+                }
+                let j = lp.add_var(Var::Alloc { offer: offer_id, workload: w, t }, cost);
+                cols.by_offer[o].push((t, w, j));
+                cols.by_demand[w.0 * periods + t].push((offer_id, j));
+            }
+        }
+    }
+    for (w, wl) in sc.workloads.iter().enumerate() {
+        let penalty = match (wl.unmet_usd_per_unit_hour, elastic_demand) {
+            (Some(p), _) => Some(p),
+            (None, true) => Some(0.0),
+            (None, false) => None,
+        };
+        if let Some(penalty) = penalty {
+            for t in 0..periods {
+                let cost = sc.discount_factor(t) * penalty * h;
+                cols.unmet[w * periods + t] = Some(lp.add_var(Var::Unmet { workload: WorkloadId(w), t }, cost));
+            }
+        }
+    }
+    for (c, contract) in sc.contracts.iter().enumerate() {
+        let cost = sc.discount_factor(contract.window.last);
+        cols.shortfall.push(lp.add_var(Var::Shortfall { contract: ContractId(c) }, cost));
+    }
+    cols
+}

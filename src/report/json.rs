@@ -1,0 +1,44 @@
+//! `summary.json`: the totals of SPEC plus the plan's context, for other tools.
+
+use super::metrics::Metrics;
+use serde_json::json;
+
+pub fn summary(m: &Metrics) -> Vec<u8> {
+    let t = &m.totals;
+    // `+ 0.0` turns a -0.0 from the solver into 0.0.
+    let z = |v: f64| v + 0.0;
+    let v = json!({
+        "status": "optimal",
+        "objective_usd": z(t.objective_usd),
+        "usage_usd": z(t.usage_usd),
+        "shortfall_usd": z(t.shortfall_usd),
+        "unmet_units": z(t.unmet_units),
+        "unmet_penalty_usd": z(t.unmet_penalty_usd),
+        "objective_breakdown_pv_usd": {
+            "usage": z(t.usage_pv_usd),
+            "shortfall": z(t.shortfall_pv_usd),
+            "unmet": z(t.unmet_pv_usd),
+        },
+        "scenario": m.scenario,
+        "horizon_start": m.horizon_start,
+        "horizon_end": m.horizon_end,
+        "periods": m.periods,
+        "discount_rate": m.discount_rate,
+        "hours_per_month": m.hours_per_month,
+        "priority_served_units": m.priority_served_units,
+        "solver": m.solver,
+        "solver_note": m.solver_note,
+        "model": { "variables": m.variables, "rows": m.rows, "nonzeros": m.nonzeros },
+        "contracts": m.contracts.iter().map(|c| json!({
+            "contract": c.contract,
+            "provider": c.provider,
+            "commit_usd": c.commit_usd,
+            "spend_usd": c.spend_usd,
+            "shortfall_usd": c.shortfall_usd,
+            "utilization": c.utilization,
+        })).collect::<Vec<_>>(),
+    });
+    let mut out = serde_json::to_vec_pretty(&v).expect("json of plain values");
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,198 @@
+//! `summary.md`: the plan as a planner's memo.
+
+use super::format::{num, pct, units, usd};
+use super::metrics::Metrics;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+pub fn summary(m: &Metrics) -> Vec<u8> {
+    let mut s = String::new();
+    let t = &m.totals;
+    let _ = writeln!(s, "# Capacity plan: {}\n", m.scenario);
+    let _ = writeln!(
+        s,
+        "Horizon {} to {} ({} months), {} hours a month, discount rate {} a year. Solved with {} \
+         ({} variables, {} constraints).\n",
+        m.horizon_start,
+        m.horizon_end,
+        m.periods,
+        num(m.hours_per_month, 2),
+        pct(m.discount_rate),
+        m.solver,
+        units(m.variables as f64),
+        units(m.rows as f64)
+    );
+    if let Some(note) = &m.solver_note {
+        let _ = writeln!(s, "> **Solver note:** {note}\n");
+    }
+    let _ = writeln!(
+        s,
+        "The plan costs **{}** in present value: {} of compute spend (nominal), {} of take-or-pay shortfall \
+         paid for commitments the plan does not use, and {} demand-unit-months left unserved{}.\n",
+        usd(t.objective_usd),
+        usd(t.usage_usd),
+        usd(t.shortfall_usd),
+        units(t.unmet_units),
+        if t.unmet_units > 0.0 { format!(" (penalty {})", usd(t.unmet_penalty_usd)) } else { String::new() }
+    );
+
+    let _ = writeln!(s, "## Totals\n");
+    let _ = writeln!(s, "| item | nominal | present value |\n|---|---:|---:|");
+    let _ = writeln!(s, "| compute spend | {} | {} |", usd(t.usage_usd), usd(t.usage_pv_usd));
+    let _ = writeln!(s, "| commitment shortfall | {} | {} |", usd(t.shortfall_usd), usd(t.shortfall_pv_usd));
+    let _ = writeln!(s, "| unmet-demand penalty | {} | {} |", usd(t.unmet_penalty_usd), usd(t.unmet_pv_usd));
+    let _ = writeln!(s, "| **objective** | | **{}** |\n", usd(t.objective_usd));
+    if let Some(p) = m.priority_served_units {
+        let _ = writeln!(
+            s,
+            "`first_on` priority: {} demand-unit-months of the covered workloads are held on their first provider \
+             (the most it can take), and cost is minimised with that amount held.\n",
+            units(p)
+        );
+    }
+
+    spend_by_year(&mut s, m);
+    contracts(&mut s, m);
+    unmet(&mut s, m);
+    binding(&mut s, m);
+    rules(&mut s, m);
+    s.into_bytes()
+}
+
+fn spend_by_year(s: &mut String, m: &Metrics) {
+    let _ = writeln!(s, "## Spend by provider and year (nominal)\n");
+    let years: BTreeSet<i32> = m.spend_by_provider_year.values().flat_map(|y| y.keys().copied()).collect();
+    if years.is_empty() {
+        let _ = writeln!(s, "No compute is bought in this plan.\n");
+        return;
+    }
+    let _ = write!(s, "| provider |");
+    for y in &years {
+        let _ = write!(s, " {y} |");
+    }
+    let _ = writeln!(s, " total | share |");
+    let _ = writeln!(s, "|---|{}---:|---:|", "---:|".repeat(years.len()));
+    let grand: f64 = m.spend_by_provider_year.values().flat_map(|y| y.values()).sum();
+    let mut per_year: BTreeMap<i32, f64> = BTreeMap::new();
+    for (p, by_year) in &m.spend_by_provider_year {
+        let _ = write!(s, "| {p} |");
+        for y in &years {
+            let v = by_year.get(y).copied().unwrap_or(0.0);
+            *per_year.entry(*y).or_default() += v;
+            let _ = write!(s, " {} |", usd(v));
+        }
+        let total: f64 = by_year.values().sum();
+        let _ = writeln!(s, " {} | {} |", usd(total), pct(if grand > 0.0 { total / grand } else { 0.0 }));
+    }
+    let _ = write!(s, "| **all** |");
+    for y in &years {
+        let _ = write!(s, " {} |", usd(per_year[y]));
+    }
+    let _ = writeln!(s, " **{}** | 100% |\n", usd(grand));
+}
+
+fn contracts(s: &mut String, m: &Metrics) {
+    let _ = writeln!(s, "## Commitment burn-down\n");
+    if m.contracts.is_empty() {
+        let _ = writeln!(s, "No take-or-pay contracts.\n");
+        return;
+    }
+    let _ = writeln!(s, "| contract | provider | window | discount | committed | spent | shortfall | burned |");
+    let _ = writeln!(s, "|---|---|---|---:|---:|---:|---:|---:|");
+    for c in &m.contracts {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {}..{} | {}% | {} | {} | {} | {} |",
+            c.contract,
+            c.provider,
+            c.from,
+            c.to,
+            num(c.discount_pct, 2),
+            usd(c.commit_usd),
+            usd(c.spend_usd),
+            usd(c.shortfall_usd),
+            c.utilization.map(pct).unwrap_or_else(|| "-".into())
+        );
+    }
+    let _ = writeln!(s, "\nCumulative spend against each commitment at the end of each year:\n");
+    let years: BTreeSet<i32> = m.contracts.iter().flat_map(|c| c.burn_by_year.iter().map(|b| b.0)).collect();
+    let _ = write!(s, "| contract |");
+    for y in &years {
+        let _ = write!(s, " {y} |");
+    }
+    let _ = writeln!(s, " commit |\n|---|{}---:|", "---:|".repeat(years.len()));
+    for c in &m.contracts {
+        let _ = write!(s, "| {} |", c.contract);
+        for y in &years {
+            match c.burn_by_year.iter().find(|b| b.0 == *y) {
+                Some((_, v)) if c.commit_usd > 0.0 => {
+                    let _ = write!(s, " {} ({}) |", usd(*v), pct(v / c.commit_usd));
+                }
+                Some((_, v)) => {
+                    let _ = write!(s, " {} |", usd(*v));
+                }
+                None => {
+                    let _ = write!(s, " |");
+                }
+            }
+        }
+        let _ = writeln!(s, " {} |", usd(c.commit_usd));
+    }
+    let _ = writeln!(s);
+}
+
+fn unmet(s: &mut String, m: &Metrics) {
+    let _ = writeln!(s, "## Unmet demand\n");
+    if m.unmet.is_empty() {
+        let _ = writeln!(s, "All demand is met.\n");
+        return;
+    }
+    let mut by_w: BTreeMap<&str, (f64, usize, f64, &str)> = BTreeMap::new();
+    for u in &m.unmet {
+        let e = by_w.entry(&u.workload).or_insert((0.0, 0, 0.0, ""));
+        e.0 += u.unmet;
+        e.1 += 1;
+        if u.unmet > e.2 {
+            e.2 = u.unmet;
+            e.3 = &u.period;
+        }
+    }
+    let _ = writeln!(s, "| workload | unit-months unmet | months short | worst month | worst shortfall |");
+    let _ = writeln!(s, "|---|---:|---:|---|---:|");
+    for (w, (total, n, peak, at)) in by_w {
+        let _ = writeln!(s, "| {w} | {} | {n} | {at} | {} |", units(total), units(peak));
+    }
+    let _ = writeln!(s, "\nMonth by month in `unmet.csv`.\n");
+}
+
+fn binding(s: &mut String, m: &Metrics) {
+    let _ = writeln!(s, "## What is binding\n");
+    if m.binding.is_empty() {
+        let _ = writeln!(s, "No capacity, power, share or commitment constraint is at its limit.\n");
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "Constraints at their limit in the optimum: relaxing one of these is what would change the plan.\n"
+    );
+    let _ = writeln!(s, "| family | constraint | limit | months binding | first | last |");
+    let _ = writeln!(s, "|---|---|---:|---:|---|---|");
+    for b in &m.binding {
+        let _ = writeln!(s, "| {} | {} | {} | {} | {} | {} |", b.family, b.name, b.limit, b.months, b.first, b.last);
+    }
+    let _ = writeln!(s);
+}
+
+fn rules(s: &mut String, m: &Metrics) {
+    let _ = writeln!(s, "## Active rules\n");
+    if m.rules.is_empty() {
+        let _ = writeln!(s, "No contract clauses (rules.csv) in this scenario.\n");
+        return;
+    }
+    let _ = writeln!(s, "| rule | kind | workload | provider | window | effect |");
+    let _ = writeln!(s, "|---|---|---|---|---|---|");
+    for r in &m.rules {
+        let _ = writeln!(s, "| {} | {} | {} | {} | {}..{} | {} |", r.rule, r.kind, r.workload, r.provider, r.from, r.to, r.effect);
+    }
+    let _ = writeln!(s);
+}

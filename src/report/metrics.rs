@@ -1,0 +1,349 @@
+//! Every figure the reports show, computed once from the scenario and the solution. Writers only
+//! render these; none recomputes a number.
+
+use crate::model::{RowName, Sense};
+use crate::scenario::{FirstOnMode, RuleKind, Scenario};
+use crate::solution::Solution;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AllocationRow {
+    pub period: String,
+    pub workload: String,
+    pub provider: String,
+    pub region: String,
+    pub sku: String,
+    pub units: f64,
+    pub served: f64,
+    pub usd: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpendRow {
+    pub period: String,
+    pub provider: String,
+    pub usd: f64,
+    /// Of that month's total spend.
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractRow {
+    pub contract: String,
+    pub provider: String,
+    pub from: String,
+    pub to: String,
+    pub commit_usd: f64,
+    pub discount_pct: f64,
+    /// Nominal spend on the provider inside the window, after the discount.
+    pub spend_usd: f64,
+    pub shortfall_usd: f64,
+    /// `spend / commit`; `None` for a zero commitment.
+    pub utilization: Option<f64>,
+    /// Cumulative spend at the end of each calendar year of the window.
+    pub burn_by_year: Vec<(i32, f64)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnmetRow {
+    pub period: String,
+    pub workload: String,
+    pub unmet: f64,
+}
+
+/// A constraint at its bound, by name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Binding {
+    pub family: &'static str,
+    pub name: String,
+    /// Months it binds, first and last.
+    pub months: usize,
+    pub first: String,
+    pub last: String,
+    pub limit: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRow {
+    pub rule: String,
+    pub kind: String,
+    pub workload: String,
+    pub provider: String,
+    pub from: String,
+    pub to: String,
+    pub effect: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub objective_usd: f64,
+    pub usage_usd: f64,
+    pub shortfall_usd: f64,
+    pub unmet_units: f64,
+    /// Nominal penalty of the unmet demand.
+    pub unmet_penalty_usd: f64,
+    pub usage_pv_usd: f64,
+    pub shortfall_pv_usd: f64,
+    pub unmet_pv_usd: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    pub scenario: String,
+    pub horizon_start: String,
+    pub horizon_end: String,
+    pub periods: usize,
+    pub discount_rate: f64,
+    pub hours_per_month: f64,
+    pub solver: String,
+    pub solver_note: Option<String>,
+    pub variables: usize,
+    pub rows: usize,
+    pub nonzeros: usize,
+    pub totals: Totals,
+    pub priority_served_units: Option<f64>,
+    pub allocation: Vec<AllocationRow>,
+    pub provider_spend: Vec<SpendRow>,
+    /// Nominal USD per provider and calendar year.
+    pub spend_by_provider_year: BTreeMap<String, BTreeMap<i32, f64>>,
+    pub contracts: Vec<ContractRow>,
+    pub unmet: Vec<UnmetRow>,
+    pub binding: Vec<Binding>,
+    pub rules: Vec<RuleRow>,
+}
+
+pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
+    let h = sc.hours_per_month;
+    let month = |t: usize| sc.month(t).to_string();
+
+    // Allocation, summed over tranches of one provider/region/sku.
+    let mut alloc: BTreeMap<(usize, String, String, String, String), (f64, f64, f64)> = BTreeMap::new();
+    let mut spend: BTreeMap<(usize, String), f64> = BTreeMap::new();
+    let mut by_year: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+    let mut usage_pv = 0.0;
+    for a in &sol.allocations {
+        let o = &sc.offers[a.offer.0];
+        let provider = sc.providers[o.provider.0].id.clone();
+        let key = (
+            a.t,
+            sc.workloads[a.workload.0].id.clone(),
+            provider.clone(),
+            sc.regions[o.region.0].id.clone(),
+            sc.skus[o.sku.0].id.clone(),
+        );
+        let e = alloc.entry(key).or_default();
+        e.0 += a.units;
+        e.1 += a.served;
+        e.2 += a.usd;
+        *spend.entry((a.t, provider.clone())).or_default() += a.usd;
+        *by_year.entry(provider).or_default().entry(sc.month(a.t).year()).or_default() += a.usd;
+        usage_pv += a.usd * sc.discount_factor(a.t);
+    }
+    let allocation = alloc
+        .into_iter()
+        .map(|((t, workload, provider, region, sku), (units, served, usd))| AllocationRow {
+            period: month(t),
+            workload,
+            provider,
+            region,
+            sku,
+            units,
+            served,
+            usd,
+        })
+        .collect();
+    let mut month_total: BTreeMap<usize, f64> = BTreeMap::new();
+    for ((t, _), usd) in &spend {
+        *month_total.entry(*t).or_default() += usd;
+    }
+    let provider_spend = spend
+        .iter()
+        .map(|((t, p), usd)| SpendRow {
+            period: month(*t),
+            provider: p.clone(),
+            usd: *usd,
+            share: if month_total[t] > 0.0 { usd / month_total[t] } else { 0.0 },
+        })
+        .collect();
+
+    let contracts: Vec<ContractRow> = sc
+        .contracts
+        .iter()
+        .enumerate()
+        .map(|(c, k)| {
+            let mut per_year: BTreeMap<i32, f64> = BTreeMap::new();
+            for t in k.window.months() {
+                per_year.entry(sc.month(t).year()).or_default();
+            }
+            for a in &sol.allocations {
+                if sc.offers[a.offer.0].provider == k.provider && k.window.contains(a.t) {
+                    *per_year.entry(sc.month(a.t).year()).or_default() += a.usd;
+                }
+            }
+            let mut cumulative = 0.0;
+            let burn_by_year: Vec<(i32, f64)> = per_year
+                .into_iter()
+                .map(|(y, v)| {
+                    cumulative += v;
+                    (y, cumulative)
+                })
+                .collect();
+            ContractRow {
+                contract: k.id.clone(),
+                provider: sc.providers[k.provider.0].id.clone(),
+                from: month(k.window.first),
+                to: month(k.window.last),
+                commit_usd: k.commit_usd,
+                discount_pct: k.discount_pct,
+                spend_usd: cumulative,
+                shortfall_usd: sol.shortfall[c],
+                utilization: (k.commit_usd > 0.0).then(|| cumulative / k.commit_usd),
+                burn_by_year,
+            }
+        })
+        .collect();
+
+    let mut unmet_penalty = 0.0;
+    let mut unmet_pv = 0.0;
+    let mut unmet_rows: Vec<UnmetRow> = Vec::new();
+    for u in &sol.unmet {
+        let pen = sc.workloads[u.workload.0].unmet_usd_per_unit_hour.unwrap_or(0.0) * h * u.units;
+        unmet_penalty += pen;
+        unmet_pv += pen * sc.discount_factor(u.t);
+        unmet_rows.push(UnmetRow { period: month(u.t), workload: sc.workloads[u.workload.0].id.clone(), unmet: u.units });
+    }
+    unmet_rows.sort_by(|a, b| (&a.period, &a.workload).cmp(&(&b.period, &b.workload)));
+    let shortfall_pv: f64 =
+        sc.contracts.iter().zip(&sol.shortfall).map(|(k, s)| s * sc.discount_factor(k.window.last)).sum();
+
+    let totals = Totals {
+        objective_usd: sol.objective_usd,
+        usage_usd: sol.allocations.iter().map(|a| a.usd).sum(),
+        shortfall_usd: sol.shortfall.iter().sum(),
+        unmet_units: sol.unmet.iter().map(|u| u.units).sum(),
+        unmet_penalty_usd: unmet_penalty,
+        usage_pv_usd: usage_pv,
+        shortfall_pv_usd: shortfall_pv,
+        unmet_pv_usd: unmet_pv,
+    };
+
+    Metrics {
+        scenario: sc.name.clone(),
+        horizon_start: sc.start.to_string(),
+        horizon_end: sc.end().to_string(),
+        periods: sc.periods,
+        discount_rate: sc.discount_rate,
+        hours_per_month: h,
+        solver: sol.solver.to_string(),
+        solver_note: sol.note.clone(),
+        variables: sol.variables,
+        rows: sol.rows.len(),
+        nonzeros: sol.nonzeros,
+        totals,
+        priority_served_units: sol.priority_served,
+        allocation,
+        provider_spend,
+        spend_by_provider_year: by_year,
+        contracts,
+        unmet: unmet_rows,
+        binding: binding(sc, sol),
+        rules: rules(sc),
+    }
+}
+
+/// Binding rows grouped by the thing they are about (a tranche, a site, a rule) across months.
+fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
+    let mut groups: BTreeMap<(usize, String), (&'static str, Vec<usize>, String)> = BTreeMap::new();
+    let mut add = |order: usize, family: &'static str, name: String, t: usize, limit: String| {
+        let e = groups.entry((order, name)).or_insert((family, Vec::new(), limit));
+        e.1.push(t);
+    };
+    for r in sol.rows.iter().filter(|r| r.is_binding()) {
+        match r.name {
+            RowName::Capacity { offer, t } => {
+                add(0, "capacity", format!("tranche {}", sc.offer_label(offer)), t, format!("{} units", crate::report::format::units(r.rhs)))
+            }
+            RowName::Power { limit, t } => {
+                let p = &sc.power[limit.0];
+                let name = format!(
+                    "power {}/{} (power.csv:{})",
+                    sc.providers[p.provider.0].id, sc.regions[p.region.0].id, p.line
+                );
+                add(1, "power", name, t, format!("{} MW", crate::report::format::num(r.rhs, 3)))
+            }
+            RowName::MinShare { rule, t } | RowName::MaxShare { rule, t } | RowName::FirstOnShare { rule, t } => {
+                let k = &sc.rules[rule.0];
+                add(2, "share", format!("rule {} ({})", k.id, k.kind.label()), t, String::new())
+            }
+            _ => {}
+        }
+    }
+    let mut out: Vec<Binding> = groups
+        .into_iter()
+        .map(|((_, name), (family, months, limit))| Binding {
+            family,
+            name,
+            months: months.len(),
+            first: sc.month(*months.iter().min().unwrap_or(&0)).to_string(),
+            last: sc.month(*months.iter().max().unwrap_or(&0)).to_string(),
+            limit,
+        })
+        .collect();
+    for (c, k) in sc.contracts.iter().enumerate() {
+        if sol.shortfall[c] > 0.0 {
+            out.push(Binding {
+                family: "take_or_pay",
+                name: format!("contract {} in shortfall by {}", k.id, crate::report::format::usd(sol.shortfall[c])),
+                months: k.window.last - k.window.first + 1,
+                first: sc.month(k.window.first).to_string(),
+                last: sc.month(k.window.last).to_string(),
+                limit: crate::report::format::usd(k.commit_usd),
+            });
+        } else if let Some(r) = sol.rows.iter().find(|r| r.name == RowName::TakeOrPay { contract: crate::scenario::ContractId(c) }) {
+            if r.is_binding() && r.sense == Sense::Ge && k.commit_usd > 0.0 {
+                out.push(Binding {
+                    family: "take_or_pay",
+                    name: format!("contract {} burned exactly", k.id),
+                    months: k.window.last - k.window.first + 1,
+                    first: sc.month(k.window.first).to_string(),
+                    last: sc.month(k.window.last).to_string(),
+                    limit: crate::report::format::usd(k.commit_usd),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn rules(sc: &Scenario) -> Vec<RuleRow> {
+    sc.rules
+        .iter()
+        .map(|r| {
+            let months = r.window.last - r.window.first + 1;
+            let effect = match r.kind {
+                RuleKind::FirstOn(FirstOnMode::Window) | RuleKind::FirstOn(FirstOnMode::Share(_)) => {
+                    let applies = r.window.months().filter(|&t| sc.provider_can_serve(r.provider, r.workload, t)).count();
+                    if applies == months {
+                        format!("applies in all {months} months")
+                    } else {
+                        format!(
+                            "applies in {applies} of {months} months (the provider cannot serve the workload in the other {})",
+                            months - applies
+                        )
+                    }
+                }
+                _ => format!("applies in {months} months"),
+            };
+            RuleRow {
+                rule: r.id.clone(),
+                kind: r.kind.label(),
+                workload: sc.workloads[r.workload.0].id.clone(),
+                provider: sc.providers[r.provider.0].id.clone(),
+                from: sc.month(r.window.first).to_string(),
+                to: sc.month(r.window.last).to_string(),
+                effect,
+            }
+        })
+        .collect()
+}

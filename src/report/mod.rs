@@ -1,0 +1,60 @@
+//! Stage 6: reports. Metrics are computed once (`metrics`) and rendered by each writer; the folder
+//! is written whole or not at all (written beside the target, then renamed into place).
+
+pub mod format;
+pub mod json;
+pub mod markdown;
+pub mod metrics;
+pub mod tables;
+pub mod validate;
+
+use crate::error::{Error, Result};
+use metrics::Metrics;
+use std::path::{Path, PathBuf};
+
+/// Every report file of a plan, as (name, bytes).
+pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("summary.json", json::summary(m)),
+        ("allocation.csv", tables::allocation(m)),
+        ("provider_spend.csv", tables::provider_spend(m)),
+        ("contracts.csv", tables::contracts(m)),
+        ("unmet.csv", tables::unmet(m)),
+        ("summary.md", markdown::summary(m)),
+    ]
+}
+
+/// Writes `files` as the folder `out`, replacing any previous folder only once all are written.
+pub fn write_folder(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
+    let io = |what: &str, p: &Path, e: std::io::Error| Error::Io(format!("cannot {what} {}: {e}", p.display()));
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "reports".into());
+    let tmp = sibling(parent, &name, "tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir(&tmp).map_err(|e| io("create", &tmp, e))?;
+    let result = (|| {
+        for (file, bytes) in files {
+            let p = tmp.join(file);
+            std::fs::write(&p, bytes).map_err(|e| io("write", &p, e))?;
+        }
+        if out.exists() {
+            let old = sibling(parent, &name, "old");
+            let _ = std::fs::remove_dir_all(&old);
+            std::fs::rename(out, &old).map_err(|e| io("move aside", out, e))?;
+            std::fs::rename(&tmp, out).map_err(|e| io("move into place", out, e))?;
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            std::fs::rename(&tmp, out).map_err(|e| io("move into place", out, e))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {
+    parent.join(format!(".{name}.{tag}-{}", std::process::id()))
+}

@@ -1,0 +1,88 @@
+//! The CSV reports of SPEC: allocation, provider spend, contracts, unmet demand.
+
+use super::format::num;
+use super::metrics::Metrics;
+
+/// Decimal places: units to 1e-6, money to the cent, shares to 1e-6.
+const UNITS_DP: usize = 6;
+const USD_DP: usize = 2;
+const SHARE_DP: usize = 6;
+
+/// Cells from user text that a spreadsheet would run as a formula get a leading quote.
+pub fn excel_safe(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn to_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    w.write_record(header).expect("writing to memory");
+    for r in rows {
+        w.write_record(&r).expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+pub fn allocation(m: &Metrics) -> Vec<u8> {
+    to_csv(
+        &["period", "workload", "provider", "region", "sku", "units", "served", "usd"],
+        m.allocation.iter().map(|a| {
+            vec![
+                a.period.clone(),
+                excel_safe(&a.workload),
+                excel_safe(&a.provider),
+                excel_safe(&a.region),
+                excel_safe(&a.sku),
+                num(a.units, UNITS_DP),
+                num(a.served, UNITS_DP),
+                num(a.usd, USD_DP),
+            ]
+        }),
+    )
+}
+
+pub fn provider_spend(m: &Metrics) -> Vec<u8> {
+    to_csv(
+        &["period", "provider", "usd", "share"],
+        m.provider_spend
+            .iter()
+            .map(|s| vec![s.period.clone(), excel_safe(&s.provider), num(s.usd, USD_DP), num(s.share, SHARE_DP)]),
+    )
+}
+
+pub fn contracts(m: &Metrics) -> Vec<u8> {
+    to_csv(
+        &["contract", "provider", "commit_usd", "spend_usd", "shortfall_usd", "utilization"],
+        m.contracts.iter().map(|c| {
+            vec![
+                excel_safe(&c.contract),
+                excel_safe(&c.provider),
+                num(c.commit_usd, USD_DP),
+                num(c.spend_usd, USD_DP),
+                num(c.shortfall_usd, USD_DP),
+                c.utilization.map(|u| num(u, SHARE_DP)).unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+pub fn unmet(m: &Metrics) -> Vec<u8> {
+    to_csv(
+        &["period", "workload", "unmet"],
+        m.unmet.iter().map(|u| vec![u.period.clone(), excel_safe(&u.workload), num(u.unmet, UNITS_DP)]),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_quoted() {
+        assert_eq!(excel_safe("=cmd()"), "'=cmd()");
+        assert_eq!(excel_safe("-x"), "'-x");
+        assert_eq!(excel_safe("azure"), "azure");
+    }
+}

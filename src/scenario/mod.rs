@@ -1,0 +1,244 @@
+//! Stage 2: the validated scenario. Strings become typed ids, windows become month ranges clipped
+//! to the horizon, defaults are filled in. The model never sees a string id.
+
+mod build;
+pub mod period;
+
+pub use build::build;
+pub use period::Month;
+
+macro_rules! typed_id {
+    ($($name:ident),*) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub usize);
+    )*};
+}
+typed_id!(ProviderId, RegionId, SkuId, WorkloadId, OfferId, ContractId, PowerId, RuleId);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Gpu,
+    Cpu,
+}
+
+impl Resource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resource::Gpu => "gpu",
+            Resource::Cpu => "cpu",
+        }
+    }
+}
+
+/// Months `first..=last`, as indices from the horizon start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub first: usize,
+    pub last: usize,
+}
+
+impl Window {
+    pub fn contains(&self, t: usize) -> bool {
+        self.first <= t && t <= self.last
+    }
+
+    pub fn months(&self) -> std::ops::RangeInclusive<usize> {
+        self.first..=self.last
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub provider: ProviderId,
+    pub id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sku {
+    pub id: String,
+    pub resource: Resource,
+    pub power_kw: f64,
+    pub perf: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub id: String,
+    pub resource: Resource,
+    /// `None` = hard demand.
+    pub unmet_usd_per_unit_hour: Option<f64>,
+}
+
+/// One capacity tranche of offers.csv.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub provider: ProviderId,
+    pub region: RegionId,
+    pub sku: SkuId,
+    pub window: Window,
+    pub max_units: f64,
+    pub usd_per_unit_hour: f64,
+    /// Line in offers.csv, to name the tranche.
+    pub line: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contract {
+    pub id: String,
+    pub provider: ProviderId,
+    pub window: Window,
+    pub commit_usd: f64,
+    pub discount_pct: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PowerLimit {
+    pub provider: ProviderId,
+    pub region: RegionId,
+    pub window: Window,
+    pub max_mw: f64,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FirstOnMode {
+    Priority,
+    Window,
+    Share(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RuleKind {
+    Exclusive,
+    Forbid,
+    MinShare(f64),
+    MaxShare(f64),
+    FirstOn(FirstOnMode),
+}
+
+impl RuleKind {
+    pub fn label(&self) -> String {
+        match self {
+            RuleKind::Exclusive => "exclusive".into(),
+            RuleKind::Forbid => "forbid".into(),
+            RuleKind::MinShare(s) => format!("min_share {s}"),
+            RuleKind::MaxShare(s) => format!("max_share {s}"),
+            RuleKind::FirstOn(FirstOnMode::Priority) => "first_on (priority)".into(),
+            RuleKind::FirstOn(FirstOnMode::Window) => "first_on (window)".into(),
+            RuleKind::FirstOn(FirstOnMode::Share(s)) => format!("first_on (share {s})"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub kind: RuleKind,
+    pub workload: WorkloadId,
+    pub provider: ProviderId,
+    pub window: Window,
+}
+
+/// What validation noticed but did not refuse.
+#[derive(Debug, Clone, Default)]
+pub struct Notes {
+    pub demand_rows_outside_horizon: usize,
+    pub offers_outside_horizon: usize,
+    pub contracts_outside_horizon: usize,
+    pub power_rows_outside_horizon: usize,
+    pub rules_outside_horizon: usize,
+    /// Contracts whose window was cut by the horizon (their full commitment still applies).
+    pub contracts_clipped: Vec<String>,
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Folder name, used for the default report folder.
+    pub name: String,
+    pub start: Month,
+    pub periods: usize,
+    pub discount_rate: f64,
+    pub hours_per_month: f64,
+    pub providers: Vec<Provider>,
+    pub regions: Vec<Region>,
+    pub skus: Vec<Sku>,
+    pub workloads: Vec<Workload>,
+    /// Demand units, `[workload * periods + t]`.
+    pub demand: Vec<f64>,
+    /// Log-normal spread, `[workload * periods + t]`.
+    pub sigma: Vec<f64>,
+    /// Effective perf, `[workload * skus + sku]`: 0 where the SKU cannot serve the workload.
+    pub perf: Vec<f64>,
+    pub offers: Vec<Offer>,
+    pub contracts: Vec<Contract>,
+    pub power: Vec<PowerLimit>,
+    pub rules: Vec<Rule>,
+    pub notes: Notes,
+}
+
+impl Scenario {
+    pub fn month(&self, t: usize) -> Month {
+        self.start.plus(t)
+    }
+
+    pub fn end(&self) -> Month {
+        self.start.plus(self.periods - 1)
+    }
+
+    pub fn demand(&self, w: WorkloadId, t: usize) -> f64 {
+        self.demand[w.0 * self.periods + t]
+    }
+
+    /// Demand units of `w` one unit of `sku` serves; 0 = cannot serve.
+    pub fn perf(&self, w: WorkloadId, sku: SkuId) -> f64 {
+        self.perf[w.0 * self.skus.len() + sku.0]
+    }
+
+    /// Present-value factor of month `t`: `(1 + r)^(-t/12)`.
+    pub fn discount_factor(&self, t: usize) -> f64 {
+        (1.0 + self.discount_rate).powf(-(t as f64) / 12.0)
+    }
+
+    /// The contract of `provider` whose window covers `t` (at most one: overlaps are refused).
+    pub fn contract_at(&self, provider: ProviderId, t: usize) -> Option<ContractId> {
+        self.contracts.iter().position(|c| c.provider == provider && c.window.contains(t)).map(ContractId)
+    }
+
+    /// Price per unit-hour of `offer` in month `t`, after the discount of any contract covering it.
+    pub fn effective_price(&self, offer: OfferId, t: usize) -> f64 {
+        let o = &self.offers[offer.0];
+        match self.contract_at(o.provider, t) {
+            Some(c) => o.usd_per_unit_hour * (1.0 - self.contracts[c.0].discount_pct / 100.0),
+            None => o.usd_per_unit_hour,
+        }
+    }
+
+    /// Whether `provider` has a tranche open in `t` whose SKU can serve `w` ("can support the capability").
+    pub fn provider_can_serve(&self, provider: ProviderId, w: WorkloadId, t: usize) -> bool {
+        self.offers.iter().any(|o| o.provider == provider && o.window.contains(t) && self.perf(w, o.sku) > 0.0)
+    }
+
+    pub fn offer_label(&self, offer: OfferId) -> String {
+        let o = &self.offers[offer.0];
+        format!(
+            "{}/{}/{} (offers.csv:{})",
+            self.providers[o.provider.0].id, self.regions[o.region.0].id, self.skus[o.sku.0].id, o.line
+        )
+    }
+
+    pub fn workload_id(&self, id: &str) -> Option<WorkloadId> {
+        self.workloads.iter().position(|w| w.id == id).map(WorkloadId)
+    }
+
+    pub fn period_index(&self, m: Month) -> Option<usize> {
+        let d = m.0 - self.start.0;
+        (d >= 0 && (d as usize) < self.periods).then_some(d as usize)
+    }
+}

@@ -1,0 +1,124 @@
+//! Stage 5: the solved plan as typed results (allocations, unmet demand, shortfalls, row activity
+//! and duals by row name), with solver noise removed.
+
+use crate::model::{Model, RowName, Sense, Var};
+use crate::scenario::{ContractId, OfferId, Scenario, WorkloadId};
+use crate::solve::Solved;
+
+/// Values below `NOISE * max(1, scale)` are solver noise (an interior-point optimum carries ~1e-9
+/// relative error); `scale` is the tranche size, the demand or the commitment.
+pub const NOISE: f64 = 1e-7;
+
+#[derive(Debug, Clone)]
+pub struct Allocation {
+    pub offer: OfferId,
+    pub workload: WorkloadId,
+    pub t: usize,
+    pub units: f64,
+    /// Demand units served: `perf * units`.
+    pub served: f64,
+    /// Nominal USD after the contract discount.
+    pub usd: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unmet {
+    pub workload: WorkloadId,
+    pub t: usize,
+    pub units: f64,
+}
+
+/// One constraint row after solving.
+#[derive(Debug, Clone)]
+pub struct RowResult {
+    pub name: RowName,
+    pub sense: Sense,
+    pub rhs: f64,
+    pub activity: f64,
+    /// d objective / d rhs, in present-value USD per unit of the row (None without duals).
+    pub dual: Option<f64>,
+}
+
+impl RowResult {
+    /// At its bound (an inequality with no slack left).
+    pub fn is_binding(&self) -> bool {
+        let slack = (self.activity - self.rhs).abs();
+        self.sense != Sense::Eq && slack <= 1e-6 * self.rhs.abs().max(1.0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Solution {
+    /// SPEC's objective, present-value USD.
+    pub objective_usd: f64,
+    pub allocations: Vec<Allocation>,
+    pub unmet: Vec<Unmet>,
+    /// Per contract, nominal USD.
+    pub shortfall: Vec<f64>,
+    pub rows: Vec<RowResult>,
+    pub priority_served: Option<f64>,
+    pub solver: &'static str,
+    pub note: Option<String>,
+    pub variables: usize,
+    pub nonzeros: usize,
+}
+
+pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static str) -> Solution {
+    let x = &solved.outcome.x;
+    let lp = &model.lp;
+    let mut allocations = Vec::new();
+    let mut unmet = Vec::new();
+    let mut shortfall = vec![0.0; sc.contracts.len()];
+    for (j, var) in lp.vars.iter().enumerate() {
+        let v = x[j];
+        match *var {
+            Var::Alloc { offer, workload, t } => {
+                let o = &sc.offers[offer.0];
+                if v > NOISE * o.max_units.max(1.0) {
+                    allocations.push(Allocation {
+                        offer,
+                        workload,
+                        t,
+                        units: v,
+                        served: v * sc.perf(workload, o.sku),
+                        usd: v * sc.effective_price(offer, t) * sc.hours_per_month,
+                    });
+                }
+            }
+            Var::Unmet { workload, t } => {
+                if v > NOISE * sc.demand(workload, t).max(1.0) {
+                    unmet.push(Unmet { workload, t, units: v });
+                }
+            }
+            Var::Shortfall { contract: ContractId(c) } => {
+                if v > NOISE * sc.contracts[c].commit_usd.max(1.0) {
+                    shortfall[c] = v;
+                }
+            }
+        }
+    }
+    let rows = lp
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| RowResult {
+            name: row.name,
+            sense: row.sense,
+            rhs: row.rhs,
+            activity: lp.activity(row, x),
+            dual: solved.outcome.duals.as_ref().map(|d| d[i]),
+        })
+        .collect();
+    Solution {
+        objective_usd: lp.objective_value(x),
+        allocations,
+        unmet,
+        shortfall,
+        rows,
+        priority_served: solved.priority_served,
+        solver,
+        note: solved.outcome.note.clone(),
+        variables: lp.vars.len(),
+        nonzeros: lp.nonzeros(),
+    }
+}
