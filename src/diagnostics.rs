@@ -54,10 +54,8 @@ impl Diagnostics {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.items {
-            writeln!(f, "{d}")?;
-        }
-        Ok(())
+        let lines: Vec<String> = self.items.iter().map(|d| d.to_string()).collect();
+        write!(f, "{}", lines.join("\n"))
     }
 }
 
@@ -69,6 +67,6 @@ mod tests {
     fn formats_as_file_line_column_message() {
         let mut d = Diagnostics::default();
         d.push("x/offers.csv", 3, "max_units", "not a number: 'abc'");
-        assert_eq!(d.to_string(), "x/offers.csv:3: max_units: not a number: 'abc'\n");
+        assert_eq!(d.to_string(), "x/offers.csv:3: max_units: not a number: 'abc'");
     }
 }

@@ -103,6 +103,17 @@ pub fn read_table(dir: &Path, schema: &'static FileSchema, diags: &mut Diagnosti
 /// Parses file contents; public for tests and fuzzing.
 pub fn parse_table(schema: &'static FileSchema, display: String, bytes: &[u8], diags: &mut Diagnostics) -> Table {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // Line numbers come from byte offsets: the csv crate's own line count skips blank lines.
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1)).collect();
+    // A record's position can point at the blank lines skipped before it: step over them.
+    let line_of = |byte: u64| {
+        let mut at = byte as usize;
+        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+            at += 1;
+        }
+        line_starts.partition_point(|&s| s <= at) as u64
+    };
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut table = Table { schema, display, rows: Vec::new(), present: vec![false; schema.columns.len()] };
     // Position in the file of each header field, per schema column.
@@ -110,17 +121,17 @@ pub fn parse_table(schema: &'static FileSchema, display: String, bytes: &[u8], d
     let mut header: Option<Vec<String>> = None;
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = reader.position().line();
+        let line = line_of(reader.position().byte());
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let at = e.position().map(|p| p.line()).unwrap_or(line);
+                let at = e.position().map(|p| line_of(p.byte())).unwrap_or(line);
                 diags.push(&table.display, at, WHOLE_ROW, format!("cannot parse CSV: {e}"));
                 break;
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        let line = record.position().map(|p| line_of(p.byte())).unwrap_or(line);
         let labels: Vec<String> = match &header {
             Some(h) => h.clone(),
             None => Vec::new(),

@@ -49,15 +49,24 @@ pub struct Lp {
     pub vars: Vec<Var>,
     /// Objective coefficient of each column, present-value USD.
     pub cost: Vec<f64>,
+    /// The largest value each column can usefully take (tranche size, demand, commitment): the
+    /// solver adapter scales columns by it, since the model spans vCPUs to $100B commitments.
+    pub magnitude: Vec<f64>,
+    /// An upper bound on each column implied by the demand rows alone (`demand / perf` for an
+    /// allocation, `demand` for unmet; infinite for a shortfall): `<=` rows that cannot bind under
+    /// these bounds are left out of the solve.
+    pub implied_upper: Vec<f64>,
     pub rows: Vec<Row>,
     /// First-stage objective of `first_on`/`priority` (maximised), empty when there is no such rule.
     pub priority: Vec<(usize, f64)>,
 }
 
 impl Lp {
-    pub fn add_var(&mut self, var: Var, cost: f64) -> usize {
+    pub fn add_var(&mut self, var: Var, cost: f64, magnitude: f64, implied_upper: f64) -> usize {
         self.vars.push(var);
         self.cost.push(cost);
+        self.magnitude.push(magnitude);
+        self.implied_upper.push(implied_upper);
         self.vars.len() - 1
     }
 
@@ -67,6 +76,14 @@ impl Lp {
 
     pub fn nonzeros(&self) -> usize {
         self.rows.iter().map(|r| r.terms.len()).sum()
+    }
+
+    /// A `<=` row with non-negative coefficients that holds at every column's implied upper bound
+    /// can never bind.
+    pub fn is_redundant(&self, row: &Row) -> bool {
+        row.sense == Sense::Le
+            && row.terms.iter().all(|&(_, a)| a >= 0.0)
+            && row.terms.iter().map(|&(j, a)| a * self.implied_upper[j]).sum::<f64>() <= row.rhs
     }
 
     /// `sum cost * x` for a vector of column values.

@@ -40,7 +40,9 @@ pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp
                 if !access.allowed(w, offer.provider, t) {
                     continue;
                 }
-                let j = lp.add_var(Var::Alloc { offer: offer_id, workload: w, t }, cost);
+                let useful = sc.demand(w, t) / sc.perf(w, offer.sku);
+                let magnitude = offer.max_units.min(useful);
+                let j = lp.add_var(Var::Alloc { offer: offer_id, workload: w, t }, cost, magnitude, useful);
                 cols.by_offer[o].push((t, w, j));
                 cols.by_demand[w.0 * periods + t].push((offer_id, j));
             }
@@ -55,13 +57,16 @@ pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp
         if let Some(penalty) = penalty {
             for t in 0..periods {
                 let cost = sc.discount_factor(t) * penalty * h;
-                cols.unmet[w * periods + t] = Some(lp.add_var(Var::Unmet { workload: WorkloadId(w), t }, cost));
+                let magnitude = sc.demand(WorkloadId(w), t);
+                let var = Var::Unmet { workload: WorkloadId(w), t };
+                cols.unmet[w * periods + t] = Some(lp.add_var(var, cost, magnitude, magnitude));
             }
         }
     }
     for (c, contract) in sc.contracts.iter().enumerate() {
         let cost = sc.discount_factor(contract.window.last);
-        cols.shortfall.push(lp.add_var(Var::Shortfall { contract: ContractId(c) }, cost));
+        let var = Var::Shortfall { contract: ContractId(c) };
+        cols.shortfall.push(lp.add_var(var, cost, contract.commit_usd, f64::INFINITY));
     }
     cols
 }

@@ -5,8 +5,8 @@ use crate::model::{Model, RowName, Sense, Var};
 use crate::scenario::{ContractId, OfferId, Scenario, WorkloadId};
 use crate::solve::Solved;
 
-/// Values below `NOISE * max(1, scale)` are solver noise (an interior-point optimum carries ~1e-9
-/// relative error); `scale` is the tranche size, the demand or the commitment.
+/// Values below `NOISE * max(1, magnitude)` are solver noise (an interior-point optimum carries
+/// ~1e-9 relative error); a column's magnitude is the most it can usefully take (`Lp::magnitude`).
 pub const NOISE: f64 = 1e-7;
 
 #[derive(Debug, Clone)]
@@ -71,10 +71,11 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
     let mut shortfall = vec![0.0; sc.contracts.len()];
     for (j, var) in lp.vars.iter().enumerate() {
         let v = x[j];
+        let noise = NOISE * lp.magnitude[j].max(1.0);
         match *var {
             Var::Alloc { offer, workload, t } => {
                 let o = &sc.offers[offer.0];
-                if v > NOISE * o.max_units.max(1.0) {
+                if v > noise {
                     allocations.push(Allocation {
                         offer,
                         workload,
@@ -86,12 +87,12 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                 }
             }
             Var::Unmet { workload, t } => {
-                if v > NOISE * sc.demand(workload, t).max(1.0) {
+                if v > noise {
                     unmet.push(Unmet { workload, t, units: v });
                 }
             }
             Var::Shortfall { contract: ContractId(c) } => {
-                if v > NOISE * sc.contracts[c].commit_usd.max(1.0) {
+                if v > noise {
                     shortfall[c] = v;
                 }
             }

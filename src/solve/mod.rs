@@ -34,9 +34,10 @@ pub enum SolveError {
     Failed(String),
 }
 
-/// Relative room left on the first stage's amount when it is held in the second: an interior-point
-/// optimum is accurate to about 1e-9, and holding it exactly could make stage 2 infeasible.
-pub const PRIORITY_HOLD_TOLERANCE: f64 = 1e-7;
+/// Relative room left on the first stage's amount when it is held in the second, tightest first:
+/// an interior-point optimum is accurate to about 1e-10, and holding it exactly could make stage 2
+/// infeasible. A looser hold is tried only if a tighter one fails.
+pub const PRIORITY_HOLD_TOLERANCES: [f64; 3] = [1e-9, 1e-7, 1e-5];
 
 /// The optimum of SPEC's objective, solved lexicographically when there are `priority` rules.
 #[derive(Debug, Clone)]
@@ -56,10 +57,20 @@ pub fn solve_model(model: &mut Model, solver: SolverChoice) -> Result<Solved, So
         }
         let stage1 = backend::solve(lp, &weights, true, solver)?;
         let best: f64 = weights.iter().zip(&stage1.x).map(|(a, x)| a * x).sum();
-        let hold = (best - PRIORITY_HOLD_TOLERANCE * best.abs().max(1.0)).max(0.0);
         let terms: Vec<(usize, f64)> = weights.iter().enumerate().filter(|(_, a)| **a != 0.0).map(|(j, a)| (j, *a)).collect();
-        lp.add_row(RowName::PriorityHold, terms, Sense::Ge, hold);
+        lp.add_row(RowName::PriorityHold, terms, Sense::Ge, 0.0);
         priority_served = Some(best);
+        let cost = lp.cost.clone();
+        let mut last = SolveError::Infeasible;
+        for tolerance in PRIORITY_HOLD_TOLERANCES {
+            let hold = (best - tolerance * best.abs().max(1.0)).max(0.0);
+            lp.rows.last_mut().expect("hold row").rhs = hold;
+            match backend::solve(lp, &cost, false, solver) {
+                Ok(outcome) => return Ok(Solved { outcome, priority_served }),
+                Err(e) => last = e,
+            }
+        }
+        return Err(last);
     }
     let cost = lp.cost.clone();
     let outcome = backend::solve(lp, &cost, false, solver)?;

@@ -254,9 +254,9 @@ def generate(seed, out, size="small"):
         n = rng.randint(1, 3 if months >= 6 else 1)
         cuts = sorted(rng.sample(range(start + 1, end + 1), n - 1)) if n > 1 and months > n else []
         bounds = [start - rng.randint(0, 2)] + cuts + [end + rng.randint(0, 4)]
-        if rng.random() < 0.05:  # a contract wholly before the horizon
-            contracts.append({"contract": "%s-old" % p, "provider": p, "from": period(start - 14),
-                              "to": period(start - 2), "commit_usd": "5000000", "discount_pct": "10"})
+        if rng.random() < 0.05:  # a contract wholly before the horizon (and before the next one)
+            contracts.append({"contract": "%s-old" % p, "provider": p, "from": period(bounds[0] - 14),
+                              "to": period(bounds[0] - 2), "commit_usd": "5000000", "discount_pct": "10"})
         for i in range(len(bounds) - 1):
             a, b = bounds[i], bounds[i + 1] - 1 if i < len(bounds) - 2 else bounds[i + 1]
             if a > b:

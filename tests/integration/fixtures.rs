@@ -1,0 +1,213 @@
+//! Every folder under tests/fixtures (but `bad/`) is a small scenario whose optimum was computed by
+//! hand and written in its `expected.json` (the working is in its README.md). Each is solved and
+//! compared; then the constraint family the fixture is about is relaxed, and the optimum must move:
+//! proof that the family binds there.
+
+use super::util::{close, fixtures, folders};
+use capplan::report::metrics;
+use capplan::scenario::{RuleKind, Scenario};
+use capplan::solve::SolverChoice;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const REL: f64 = 1e-6;
+
+fn cases() -> Vec<std::path::PathBuf> {
+    folders(&fixtures()).into_iter().filter(|p| !p.ends_with("bad")).collect()
+}
+
+fn expected(dir: &Path) -> Value {
+    let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+    serde_json::from_str(&text).expect("expected.json is JSON")
+}
+
+fn num(v: &Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap_or_else(|| panic!("expected.json: {key} missing"))
+}
+
+/// Compares one optimal fixture; returns the problems found.
+fn check_optimal(dir: &Path, exp: &Value) -> Vec<String> {
+    let mut bad = Vec::new();
+    let sc = capplan::load(dir).expect("fixture is valid input");
+    let sol = match capplan::solve(&sc, SolverChoice::Clarabel) {
+        Ok(s) => s,
+        Err(e) => return vec![format!("did not solve: {e}")],
+    };
+    let m = metrics::compute(&sc, &sol);
+    for (key, got) in [
+        ("objective_usd", m.totals.objective_usd),
+        ("usage_usd", m.totals.usage_usd),
+        ("shortfall_usd", m.totals.shortfall_usd),
+        ("unmet_units", m.totals.unmet_units),
+    ] {
+        if exp.get(key).is_some() && !close(got, num(exp, key), REL) {
+            bad.push(format!("{key}: got {got}, expected {}", num(exp, key)));
+        }
+    }
+    if let Some(rows) = exp["allocation"].as_array() {
+        let mut got: BTreeMap<(String, String, String, String, String), f64> = m
+            .allocation
+            .iter()
+            .map(|a| ((a.period.clone(), a.workload.clone(), a.provider.clone(), a.region.clone(), a.sku.clone()), a.units))
+            .collect();
+        for r in rows {
+            let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            let key = (s("period"), s("workload"), s("provider"), s("region"), s("sku"));
+            let want = num(r, "units");
+            match got.remove(&key) {
+                Some(units) if close(units, want, 1e-5) => {}
+                Some(units) => bad.push(format!("allocation {key:?}: got {units}, expected {want}")),
+                None => bad.push(format!("allocation {key:?}: missing, expected {want}")),
+            }
+        }
+        for (key, units) in got {
+            if units > 1e-5 {
+                bad.push(format!("allocation {key:?}: unexpected {units} units"));
+            }
+        }
+    }
+    for c in exp["contracts"].as_array().into_iter().flatten() {
+        let id = c["contract"].as_str().unwrap_or_default();
+        match m.contracts.iter().find(|k| k.contract == id) {
+            Some(k) => {
+                for (key, got) in [("spend_usd", k.spend_usd), ("shortfall_usd", k.shortfall_usd)] {
+                    if c.get(key).is_some() && !close(got, num(c, key), REL) {
+                        bad.push(format!("contract {id} {key}: got {got}, expected {}", num(c, key)));
+                    }
+                }
+            }
+            None => bad.push(format!("contract {id} missing from the report")),
+        }
+    }
+    for u in exp["unmet"].as_array().into_iter().flatten() {
+        let (p, w) = (u["period"].as_str().unwrap_or_default(), u["workload"].as_str().unwrap_or_default());
+        let got = m.unmet.iter().find(|r| r.period == p && r.workload == w).map(|r| r.unmet).unwrap_or(0.0);
+        if !close(got, num(u, "unmet"), 1e-5) {
+            bad.push(format!("unmet {p} {w}: got {got}, expected {}", num(u, "unmet")));
+        }
+    }
+    if let Some(problem) = relaxation_moves_optimum(dir, &sc, m.totals.objective_usd) {
+        bad.push(problem);
+    }
+    bad
+}
+
+/// Relaxes the family a fixture is named after; the optimum must move (`None` = it did, or the
+/// fixture is not about one family).
+fn relaxation_moves_optimum(dir: &Path, sc: &Scenario, objective: f64) -> Option<String> {
+    let name = dir.file_name()?.to_string_lossy().into_owned();
+    let mut relaxed = sc.clone();
+    let family = if name.starts_with("capacity") {
+        relaxed.offers.iter_mut().for_each(|o| o.max_units = 1e12);
+        "capacity"
+    } else if name.starts_with("power") {
+        relaxed.power.clear();
+        "power"
+    } else if name.starts_with("take_or_pay") {
+        relaxed.contracts.clear();
+        "take-or-pay"
+    } else if name.starts_with("contract_discount") {
+        relaxed.contracts.iter_mut().for_each(|c| c.discount_pct = 0.0);
+        "contract discount"
+    } else if name.starts_with("npv") {
+        relaxed.discount_rate = 0.0;
+        "discounting"
+    } else if name.starts_with("rule_") || name.starts_with("first_on") {
+        let keep = |k: &RuleKind| match name.as_str() {
+            n if n.starts_with("rule_exclusive") => !matches!(k, RuleKind::Exclusive),
+            n if n.starts_with("rule_forbid") => !matches!(k, RuleKind::Forbid),
+            n if n.starts_with("rule_min_share") => !matches!(k, RuleKind::MinShare(_)),
+            n if n.starts_with("rule_max_share") => !matches!(k, RuleKind::MaxShare(_)),
+            n if n.starts_with("first_on") => !matches!(k, RuleKind::FirstOn(_)),
+            _ => true,
+        };
+        relaxed.rules.retain(|r| keep(&r.kind));
+        "rule"
+    } else {
+        return None;
+    };
+    let other = match capplan::solve(&relaxed, SolverChoice::Clarabel) {
+        Ok(s) => s.objective_usd,
+        Err(e) => return Some(format!("relaxing {family} made it unsolvable: {e}")),
+    };
+    (close(other, objective, 1e-7)).then(|| format!("relaxing {family} leaves the optimum at {other}: it does not bind"))
+}
+
+fn check_infeasible(dir: &Path, exp: &Value) -> Vec<String> {
+    let sc = capplan::load(dir).expect("fixture is valid input");
+    let mut bad = Vec::new();
+    match capplan::solve(&sc, SolverChoice::Clarabel) {
+        Err(capplan::error::Error::Infeasible(_)) => {}
+        other => return vec![format!("expected infeasible, got {:?}", other.map(|s| s.objective_usd))],
+    }
+    let short = capplan::solve::diagnose::demand_shortfalls(&sc, SolverChoice::Clarabel).expect("elastic solve");
+    let want = exp["shortfalls"].as_array().expect("shortfalls");
+    if short.len() != want.len() {
+        bad.push(format!("{} shortfall rows, expected {}", short.len(), want.len()));
+    }
+    for w in want {
+        let (p, wl) = (w["period"].as_str().unwrap_or_default(), w["workload"].as_str().unwrap_or_default());
+        let got = short
+            .iter()
+            .find(|s| sc.month(s.t).to_string() == p && sc.workloads[s.workload.0].id == wl)
+            .map(|s| s.short);
+        match got {
+            Some(g) if close(g, num(w, "short"), 1e-5) => {}
+            other => bad.push(format!("shortfall {p} {wl}: got {other:?}, expected {}", num(w, "short"))),
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_fixture_matches_its_hand_computed_optimum() {
+    let cases = cases();
+    assert!(cases.len() >= 12, "only {} fixtures", cases.len());
+    let mut failures = Vec::new();
+    for dir in &cases {
+        let exp = expected(dir);
+        let problems = match exp["status"].as_str() {
+            Some("optimal") => check_optimal(dir, &exp),
+            Some("infeasible") => check_infeasible(dir, &exp),
+            other => vec![format!("unknown status {other:?}")],
+        };
+        for p in problems {
+            failures.push(format!("{}: {p}", dir.file_name().unwrap().to_string_lossy()));
+        }
+    }
+    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_documents_its_hand_computation() {
+    for dir in cases() {
+        let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
+        assert!(readme.len() > 200, "{}: README.md with the hand computation is missing", dir.display());
+    }
+}
+
+#[test]
+fn fixtures_cover_every_family_and_rule_mode() {
+    let names: Vec<String> = cases().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let mut kinds = std::collections::BTreeSet::new();
+    for dir in cases() {
+        if let Ok(sc) = capplan::load(&dir) {
+            for r in &sc.rules {
+                kinds.insert(r.kind.label().split(' ').next().unwrap().to_string()
+                    + match r.kind {
+                        RuleKind::FirstOn(capplan::scenario::FirstOnMode::Priority) => "/priority",
+                        RuleKind::FirstOn(capplan::scenario::FirstOnMode::Window) => "/window",
+                        RuleKind::FirstOn(capplan::scenario::FirstOnMode::Share(_)) => "/share",
+                        _ => "",
+                    });
+            }
+        }
+    }
+    for k in ["exclusive", "forbid", "min_share", "max_share", "first_on/priority", "first_on/window", "first_on/share"] {
+        assert!(kinds.contains(k), "no fixture has a {k} rule: {kinds:?}");
+    }
+    for family in ["capacity", "power", "take_or_pay", "unmet", "npv", "perf", "contract_discount"] {
+        assert!(names.iter().any(|n| n.contains(family)), "no fixture for {family}");
+    }
+}

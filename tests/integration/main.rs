@@ -1,0 +1,8 @@
+//! One integration-test binary: scenario fixtures with hand-computed optima, bad-input folders,
+//! the command line, and the reference scenario.
+
+mod bad_input;
+mod cli;
+mod fixtures;
+mod reference;
+mod util;
