@@ -77,6 +77,12 @@ fn validate(dir: &Path) -> Result<()> {
 }
 
 fn plan(dir: &Path, out: Option<PathBuf>, solver: SolverChoice, quiet: bool) -> Result<()> {
+    if !solver.is_built() {
+        return Err(Error::Usage(format!(
+            "solver '{0}' is not built into this binary: rebuild with `cargo build --release --features {0}`",
+            solver.name()
+        )));
+    }
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
     let spinner = (!quiet && std::io::stderr().is_terminal()).then(|| {

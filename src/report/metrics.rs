@@ -64,6 +64,24 @@ pub struct Binding {
     pub limit: String,
 }
 
+/// What relaxing one constraint by one unit is worth: positive = the plan gets that much cheaper.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarginalRow {
+    pub family: &'static str,
+    /// Month, or the contract's window for take-or-pay.
+    pub period: String,
+    pub subject: String,
+    /// The unit relaxed: "demand unit", "unit", "MW", "USD committed".
+    pub per: &'static str,
+    /// USD of the month the constraint is about (the contract's last month for take-or-pay).
+    pub value_nominal_usd: f64,
+    pub value_pv_usd: f64,
+    /// Left-hand side at the optimum and the limit.
+    pub level: f64,
+    pub limit: f64,
+    pub binding: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleRow {
     pub rule: String,
@@ -111,6 +129,8 @@ pub struct Metrics {
     pub unmet: Vec<UnmetRow>,
     pub binding: Vec<Binding>,
     pub rules: Vec<RuleRow>,
+    /// Empty when the solver gives no duals.
+    pub marginal: Vec<MarginalRow>,
 }
 
 pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
@@ -249,7 +269,60 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         unmet: unmet_rows,
         binding: binding(sc, sol),
         rules: rules(sc),
+        marginal: marginal(sc, sol),
     }
+}
+
+/// The name and unit of a row, and the month whose dollars its nominal value is in.
+pub fn describe_row(sc: &Scenario, name: &RowName) -> (&'static str, String, String, &'static str, usize) {
+    let rule = |r: crate::scenario::RuleId| {
+        let k = &sc.rules[r.0];
+        format!("rule {}: {} of {} on {}", k.id, k.kind.label(), sc.workloads[k.workload.0].id, sc.providers[k.provider.0].id)
+    };
+    match *name {
+        RowName::Demand { workload, t } => ("demand", sc.month(t).to_string(), sc.workloads[workload.0].id.clone(), "demand unit", t),
+        RowName::Capacity { offer, t } => ("capacity", sc.month(t).to_string(), format!("tranche {}", sc.offer_label(offer)), "unit", t),
+        RowName::Power { limit, t } => {
+            let p = &sc.power[limit.0];
+            let subject = format!("{}/{} (power.csv:{})", sc.providers[p.provider.0].id, sc.regions[p.region.0].id, p.line);
+            ("power", sc.month(t).to_string(), subject, "MW", t)
+        }
+        RowName::TakeOrPay { contract } => {
+            let c = &sc.contracts[contract.0];
+            let window = format!("{}..{}", sc.month(c.window.first), sc.month(c.window.last));
+            let subject = format!("contract {} ({})", c.id, sc.providers[c.provider.0].id);
+            ("take_or_pay", window, subject, "USD committed", c.window.last)
+        }
+        RowName::MinShare { rule: r, t } => ("min_share", sc.month(t).to_string(), rule(r), "demand unit", t),
+        RowName::MaxShare { rule: r, t } => ("max_share", sc.month(t).to_string(), rule(r), "demand unit", t),
+        RowName::FirstOnShare { rule: r, t } => ("first_on_share", sc.month(t).to_string(), rule(r), "demand unit", t),
+        RowName::PriorityHold => ("priority_hold", String::new(), "first_on priority amount".into(), "demand unit", 0),
+    }
+}
+
+/// Duals as the value of relaxing each row by one unit. A dual is d objective / d rhs; relaxing
+/// means raising the rhs of a `<=` row and lowering it for `>=` and `=` rows (one less demand
+/// unit, one less dollar committed, one less unit of share).
+fn marginal(sc: &Scenario, sol: &Solution) -> Vec<MarginalRow> {
+    sol.rows
+        .iter()
+        .filter_map(|r| {
+            let dual = r.dual?;
+            let value_pv = if r.sense == Sense::Le { -dual } else { dual } + 0.0;
+            let (family, period, subject, per, t) = describe_row(sc, &r.name);
+            Some(MarginalRow {
+                family,
+                period,
+                subject,
+                per,
+                value_nominal_usd: value_pv / sc.discount_factor(t),
+                value_pv_usd: value_pv,
+                level: r.activity,
+                limit: r.rhs,
+                binding: r.is_binding(),
+            })
+        })
+        .collect()
 }
 
 /// Binding rows grouped by the thing they are about (a tranche, a site, a rule) across months.

@@ -20,6 +20,7 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
         ("provider_spend.csv", tables::provider_spend(m)),
         ("contracts.csv", tables::contracts(m)),
         ("unmet.csv", tables::unmet(m)),
+        ("marginal_costs.csv", tables::marginal_costs(m)),
         ("summary.md", markdown::summary(m)),
     ]
 }

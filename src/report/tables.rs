@@ -75,6 +75,26 @@ pub fn unmet(m: &Metrics) -> Vec<u8> {
     )
 }
 
+/// `marginal_costs.csv`: the value of relaxing each constraint by one unit.
+pub fn marginal_costs(m: &Metrics) -> Vec<u8> {
+    to_csv(
+        &["family", "period", "subject", "per", "value_nominal_usd", "value_pv_usd", "level", "limit", "binding"],
+        m.marginal.iter().map(|r| {
+            vec![
+                r.family.to_string(),
+                r.period.clone(),
+                excel_safe(&r.subject),
+                r.per.to_string(),
+                num(r.value_nominal_usd, 6),
+                num(r.value_pv_usd, 6),
+                num(r.level, UNITS_DP),
+                num(r.limit, UNITS_DP),
+                r.binding.to_string(),
+            ]
+        }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,15 @@ pub enum SolverChoice {
 }
 
 impl SolverChoice {
+    /// Whether this binary was built with the backend.
+    pub fn is_built(self) -> bool {
+        match self {
+            SolverChoice::Clarabel => true,
+            SolverChoice::Highs => cfg!(feature = "highs"),
+            SolverChoice::Microlp => cfg!(feature = "microlp"),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             SolverChoice::Clarabel => "clarabel",

@@ -98,6 +98,6 @@ fn unbuilt_solver_is_a_clear_error() {
     let dir = fixtures().join("capacity_binding");
     let work = workdir();
     let o = capplan(&["plan", dir.to_str().unwrap(), "--out", work.path().join("o").to_str().unwrap(), "--solver", "microlp"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--features microlp"), "{}", stderr(&o));
 }
