@@ -56,6 +56,10 @@ pub enum Command {
         /// LP solver; highs and microlp need the cargo features of the same name.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Also price every clause: re-solve without each rule and contract, and each first_on rule
+        /// under each reading (priority, window, share); writes clauses.csv.
+        #[arg(long)]
+        price_clauses: bool,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -65,18 +69,33 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Validate { dir } => validate(&dir),
-        Command::Plan { dir, out, solver, quiet } => plan(&dir, out, solver, quiet),
+        Command::Plan {
+            dir,
+            out,
+            solver,
+            price_clauses,
+            quiet,
+        } => plan(&dir, out, solver, price_clauses, quiet),
     }
 }
 
 fn validate(dir: &Path) -> Result<()> {
     let sc = crate::load(dir)?;
     let model = crate::model::build(&sc, false);
-    print!("{}", report::validate::summary(&sc, &dir.display().to_string(), &model));
+    print!(
+        "{}",
+        report::validate::summary(&sc, &dir.display().to_string(), &model)
+    );
     Ok(())
 }
 
-fn plan(dir: &Path, out: Option<PathBuf>, solver: SolverChoice, quiet: bool) -> Result<()> {
+fn plan(
+    dir: &Path,
+    out: Option<PathBuf>,
+    solver: SolverChoice,
+    price_clauses: bool,
+    quiet: bool,
+) -> Result<()> {
     if !solver.is_built() {
         return Err(Error::Usage(format!(
             "solver '{0}' is not built into this binary: rebuild with `cargo build --release --features {0}`",
@@ -96,7 +115,15 @@ fn plan(dir: &Path, out: Option<PathBuf>, solver: SolverChoice, quiet: bool) -> 
         pb.finish_and_clear();
     }
     let solution = result?;
-    let metrics = report::metrics::compute(&sc, &solution);
+    let mut metrics = report::metrics::compute(&sc, &solution);
+    if price_clauses {
+        metrics.clauses = Some(crate::analysis::clauses::price(
+            &sc,
+            solution.objective_usd,
+            solver,
+            quiet,
+        ));
+    }
     report::write_folder(&out, &report::render(&metrics))?;
     if !quiet {
         let t = &metrics.totals;

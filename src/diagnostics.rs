@@ -20,7 +20,11 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -32,7 +36,12 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn push(&mut self, file: &str, line: u64, column: &str, message: impl Into<String>) {
-        self.items.push(Diagnostic { file: file.to_string(), line, column: column.to_string(), message: message.into() });
+        self.items.push(Diagnostic {
+            file: file.to_string(),
+            line,
+            column: column.to_string(),
+            message: message.into(),
+        });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -67,6 +76,9 @@ mod tests {
     fn formats_as_file_line_column_message() {
         let mut d = Diagnostics::default();
         d.push("x/offers.csv", 3, "max_units", "not a number: 'abc'");
-        assert_eq!(d.to_string(), "x/offers.csv:3: max_units: not a number: 'abc'");
+        assert_eq!(
+            d.to_string(),
+            "x/offers.csv:3: max_units: not a number: 'abc'"
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! one file per constraint family) → `solve` (backend, lexicographic priority, infeasibility
 //! diagnosis) → `solution` (typed results) → `report` (metrics once, rendered as CSV/JSON/Markdown).
 
+pub mod analysis;
 pub mod cli;
 pub mod diagnostics;
 pub mod error;
@@ -23,7 +24,10 @@ use std::path::Path;
 /// Reads and validates a scenario folder; every problem comes back at once.
 pub fn load(dir: &Path) -> Result<Scenario> {
     if !dir.is_dir() {
-        return Err(Error::Usage(format!("{}: not a folder (expected a scenario folder of CSV files)", dir.display())));
+        return Err(Error::Usage(format!(
+            "{}: not a folder (expected a scenario folder of CSV files)",
+            dir.display()
+        )));
     }
     let mut diags = diagnostics::Diagnostics::default();
     let tables = input::read_folder(dir, &mut diags);
@@ -53,7 +57,8 @@ pub fn solve(sc: &Scenario, solver: SolverChoice) -> Result<solution::Solution> 
 }
 
 fn explain_infeasible(sc: &Scenario, solver: SolverChoice) -> String {
-    let mut text = String::from("infeasible: no plan meets every hard demand under the constraints.\n");
+    let mut text =
+        String::from("infeasible: no plan meets every hard demand under the constraints.\n");
     match solve::diagnose::demand_shortfalls(sc, solver) {
         Ok(short) if !short.is_empty() => {
             text.push_str(

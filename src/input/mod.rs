@@ -43,7 +43,12 @@ impl Table {
             .columns
             .iter()
             .position(|c| c.name == column)
-            .unwrap_or_else(|| panic!("column {column} is not in the schema of {}", self.schema.name))
+            .unwrap_or_else(|| {
+                panic!(
+                    "column {column} is not in the schema of {}",
+                    self.schema.name
+                )
+            })
     }
 }
 
@@ -81,7 +86,11 @@ pub fn read_folder(dir: &Path, diags: &mut Diagnostics) -> Tables {
 }
 
 /// Reads one file against its schema.
-pub fn read_table(dir: &Path, schema: &'static FileSchema, diags: &mut Diagnostics) -> Option<Table> {
+pub fn read_table(
+    dir: &Path,
+    schema: &'static FileSchema,
+    diags: &mut Diagnostics,
+) -> Option<Table> {
     let path = dir.join(schema.name);
     let display = path.display().to_string();
     let bytes = match std::fs::read(&path) {
@@ -101,11 +110,23 @@ pub fn read_table(dir: &Path, schema: &'static FileSchema, diags: &mut Diagnosti
 }
 
 /// Parses file contents; public for tests and fuzzing.
-pub fn parse_table(schema: &'static FileSchema, display: String, bytes: &[u8], diags: &mut Diagnostics) -> Table {
+pub fn parse_table(
+    schema: &'static FileSchema,
+    display: String,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Table {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // Line numbers come from byte offsets: the csv crate's own line count skips blank lines.
-    let line_starts: Vec<usize> =
-        std::iter::once(0).chain(bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1)).collect();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect();
     // A record's position can point at the blank lines skipped before it: step over them.
     let line_of = |byte: u64| {
         let mut at = byte as usize;
@@ -114,8 +135,16 @@ pub fn parse_table(schema: &'static FileSchema, display: String, bytes: &[u8], d
         }
         line_starts.partition_point(|&s| s <= at) as u64
     };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
-    let mut table = Table { schema, display, rows: Vec::new(), present: vec![false; schema.columns.len()] };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut table = Table {
+        schema,
+        display,
+        rows: Vec::new(),
+        present: vec![false; schema.columns.len()],
+    };
     // Position in the file of each header field, per schema column.
     let mut positions: Vec<Option<usize>> = vec![None; schema.columns.len()];
     let mut header: Option<Vec<String>> = None;
@@ -127,7 +156,12 @@ pub fn parse_table(schema: &'static FileSchema, display: String, bytes: &[u8], d
             Ok(true) => {}
             Err(e) => {
                 let at = e.position().map(|p| line_of(p.byte())).unwrap_or(line);
-                diags.push(&table.display, at, WHOLE_ROW, format!("cannot parse CSV: {e}"));
+                diags.push(
+                    &table.display,
+                    at,
+                    WHOLE_ROW,
+                    format!("cannot parse CSV: {e}"),
+                );
                 break;
             }
         }
@@ -147,7 +181,10 @@ pub fn parse_table(schema: &'static FileSchema, display: String, bytes: &[u8], d
                         &table.display,
                         line,
                         label,
-                        format!("not valid UTF-8 (byte 0x{bad:02x} at offset {} of the cell)", e.valid_up_to()),
+                        format!(
+                            "not valid UTF-8 (byte 0x{bad:02x} at offset {} of the cell)",
+                            e.valid_up_to()
+                        ),
                     );
                     String::from_utf8_lossy(field).trim().to_string()
                 }
@@ -175,13 +212,24 @@ pub fn parse_table(schema: &'static FileSchema, display: String, bytes: &[u8], d
                     );
                     continue;
                 }
-                let aligned = positions.iter().map(|p| p.map(|i| cells[i].clone()).unwrap_or_default()).collect();
-                table.rows.push(Row { line, cells: aligned });
+                let aligned = positions
+                    .iter()
+                    .map(|p| p.map(|i| cells[i].clone()).unwrap_or_default())
+                    .collect();
+                table.rows.push(Row {
+                    line,
+                    cells: aligned,
+                });
             }
         }
     }
     if header.is_none() {
-        diags.push(&table.display, 1, WHOLE_FILE, "file is empty: expected a header row");
+        diags.push(
+            &table.display,
+            1,
+            WHOLE_FILE,
+            "file is empty: expected a header row",
+        );
     }
     table
 }
@@ -202,19 +250,31 @@ fn check_header(
             Some(k) => positions[k] = Some(i),
             None => {
                 let expected: Vec<&str> = schema.columns.iter().map(|c| c.name).collect();
-                let shown = if name.is_empty() { "(blank)" } else { name.as_str() };
+                let shown = if name.is_empty() {
+                    "(blank)"
+                } else {
+                    name.as_str()
+                };
                 diags.push(
                     display,
                     line,
                     shown,
-                    format!("unknown column '{name}' (expected: {})", expected.join(", ")),
+                    format!(
+                        "unknown column '{name}' (expected: {})",
+                        expected.join(", ")
+                    ),
                 );
             }
         }
     }
     for (k, c) in schema.columns.iter().enumerate() {
         if c.required && positions[k].is_none() {
-            diags.push(display, line, c.name, "required column is missing from the header");
+            diags.push(
+                display,
+                line,
+                c.name,
+                "required column is missing from the header",
+            );
         }
     }
 }
@@ -231,7 +291,10 @@ mod tests {
 
     #[test]
     fn reads_columns_in_any_order_with_line_numbers() {
-        let (t, d) = parse(&schema::PROVIDERS, b"name,provider\nMicrosoft Azure,azure\n\nAWS , aws\n");
+        let (t, d) = parse(
+            &schema::PROVIDERS,
+            b"name,provider\nMicrosoft Azure,azure\n\nAWS , aws\n",
+        );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.cell(&t.rows[0], "provider"), "azure");
@@ -242,23 +305,41 @@ mod tests {
     #[test]
     fn reports_unknown_missing_and_ragged() {
         let (_, d) = parse(&schema::SKUS, b"sku,resourse\nh100,gpu,3\n");
-        assert!(d.iter().any(|m| m.starts_with("skus.csv:1: resourse: unknown column")), "{d:?}");
-        assert!(d.iter().any(|m| m.starts_with("skus.csv:1: resource: required column")), "{d:?}");
-        assert!(d.iter().any(|m| m.starts_with("skus.csv:2: (row): has 3 fields")), "{d:?}");
+        assert!(
+            d.iter()
+                .any(|m| m.starts_with("skus.csv:1: resourse: unknown column")),
+            "{d:?}"
+        );
+        assert!(
+            d.iter()
+                .any(|m| m.starts_with("skus.csv:1: resource: required column")),
+            "{d:?}"
+        );
+        assert!(
+            d.iter()
+                .any(|m| m.starts_with("skus.csv:2: (row): has 3 fields")),
+            "{d:?}"
+        );
     }
 
     #[test]
     fn reports_bad_utf8_without_stopping() {
         let (t, d) = parse(&schema::PROVIDERS, b"provider,name\naz\xffure,x\naws,y\n");
         assert_eq!(d.len(), 1);
-        assert!(d[0].starts_with("providers.csv:2: provider: not valid UTF-8"), "{d:?}");
+        assert!(
+            d[0].starts_with("providers.csv:2: provider: not valid UTF-8"),
+            "{d:?}"
+        );
         assert_eq!(t.rows.len(), 2);
     }
 
     #[test]
     fn empty_file_and_bom() {
         let (_, d) = parse(&schema::DEMAND, b"");
-        assert_eq!(d, vec!["demand.csv:1: (file): file is empty: expected a header row".to_string()]);
+        assert_eq!(
+            d,
+            vec!["demand.csv:1: (file): file is empty: expected a header row".to_string()]
+        );
         let (t, d) = parse(&schema::PROVIDERS, b"\xEF\xBB\xBFprovider\nazure\n");
         assert!(d.is_empty());
         assert_eq!(t.cell(&t.rows[0], "name"), "");
@@ -266,7 +347,10 @@ mod tests {
 
     #[test]
     fn multiline_quoted_cell_keeps_line_numbers() {
-        let (t, d) = parse(&schema::PROVIDERS, b"provider,name\nazure,\"Micro\nsoft\"\naws,AWS\n");
+        let (t, d) = parse(
+            &schema::PROVIDERS,
+            b"provider,name\nazure,\"Micro\nsoft\"\naws,AWS\n",
+        );
         assert!(d.is_empty());
         assert_eq!(t.rows[1].line, 4);
     }

@@ -29,8 +29,20 @@ pub struct FileSchema {
     pub columns: &'static [Column],
 }
 
-const fn col(name: &'static str, required: bool, kind: Kind, default: &'static str, doc: &'static str) -> Column {
-    Column { name, required, kind, default, doc }
+const fn col(
+    name: &'static str,
+    required: bool,
+    kind: Kind,
+    default: &'static str,
+    doc: &'static str,
+) -> Column {
+    Column {
+        name,
+        required,
+        kind,
+        default,
+        doc,
+    }
 }
 
 use Kind::*;
@@ -61,9 +73,27 @@ pub const SKUS: FileSchema = FileSchema {
     doc: "hardware units you can rent: one GPU or one vCPU for a month",
     columns: &[
         col("sku", true, Id, "", "SKU id, e.g. gb300-nvl72"),
-        col("resource", true, Choice("gpu|cpu"), "", "what kind of unit it is"),
-        col("power_kw", false, Number, "0", "facility power drawn per unit, kW"),
-        col("perf", false, Number, "1", "demand units one SKU unit serves (overridden per workload by perf.csv)"),
+        col(
+            "resource",
+            true,
+            Choice("gpu|cpu"),
+            "",
+            "what kind of unit it is",
+        ),
+        col(
+            "power_kw",
+            false,
+            Number,
+            "0",
+            "facility power drawn per unit, kW",
+        ),
+        col(
+            "perf",
+            false,
+            Number,
+            "1",
+            "demand units one SKU unit serves (overridden per workload by perf.csv)",
+        ),
     ],
 };
 
@@ -73,7 +103,13 @@ pub const WORKLOADS: FileSchema = FileSchema {
     doc: "what needs compute",
     columns: &[
         col("workload", true, Id, "", "workload id, e.g. training"),
-        col("resource", true, Choice("gpu|cpu"), "", "which SKUs can serve it"),
+        col(
+            "resource",
+            true,
+            Choice("gpu|cpu"),
+            "",
+            "which SKUs can serve it",
+        ),
         col(
             "unmet_usd_per_unit_hour",
             false,
@@ -91,8 +127,20 @@ pub const DEMAND: FileSchema = FileSchema {
     columns: &[
         col("period", true, Period, "", "month, YYYY-MM"),
         col("workload", true, Id, "", "workload id"),
-        col("quantity", true, Number, "", "demand units needed through that month"),
-        col("sigma", false, Number, "0", "log-normal spread of the demand, for uncertainty studies"),
+        col(
+            "quantity",
+            true,
+            Number,
+            "",
+            "demand units needed through that month",
+        ),
+        col(
+            "sigma",
+            false,
+            Number,
+            "0",
+            "log-normal spread of the demand, for uncertainty studies",
+        ),
     ],
 };
 
@@ -119,7 +167,13 @@ pub const PERF: FileSchema = FileSchema {
     columns: &[
         col("workload", true, Id, "", "workload id"),
         col("sku", true, Id, "", "SKU id"),
-        col("perf", true, Number, "", "demand units of this workload served per SKU unit"),
+        col(
+            "perf",
+            true,
+            Number,
+            "",
+            "demand units of this workload served per SKU unit",
+        ),
     ],
 };
 
@@ -147,7 +201,13 @@ pub const POWER: FileSchema = FileSchema {
         col("region", true, Id, "", "region id (as in offers.csv)"),
         col("from", false, Period, "horizon start", "first month"),
         col("to", false, Period, "horizon end", "last month"),
-        col("max_mw", true, Number, "", "MW available for the SKUs placed there"),
+        col(
+            "max_mw",
+            true,
+            Number,
+            "",
+            "MW available for the SKUs placed there",
+        ),
     ],
 };
 
@@ -168,13 +228,21 @@ pub const RULES: FileSchema = FileSchema {
 };
 
 /// Every file, in the order they are read and reported.
-pub const FILES: &[&FileSchema] = &[&SETTINGS, &PROVIDERS, &SKUS, &WORKLOADS, &DEMAND, &OFFERS, &PERF, &CONTRACTS, &POWER, &RULES];
+pub const FILES: &[&FileSchema] = &[
+    &SETTINGS, &PROVIDERS, &SKUS, &WORKLOADS, &DEMAND, &OFFERS, &PERF, &CONTRACTS, &POWER, &RULES,
+];
 
 /// The schema as a plain-text table, for `--help`.
 pub fn help_text() -> String {
-    let mut out = String::from("INPUT FILES (one folder = one scenario; header row, any column order, blank = default):\n");
+    let mut out = String::from(
+        "INPUT FILES (one folder = one scenario; header row, any column order, blank = default):\n",
+    );
     for file in FILES {
-        let req = if file.required { "required" } else { "optional" };
+        let req = if file.required {
+            "required"
+        } else {
+            "optional"
+        };
         out.push_str(&format!("\n  {} ({req}): {}\n", file.name, file.doc));
         for c in file.columns {
             let mut line = format!("    {:<24} {}", c.name, c.doc);

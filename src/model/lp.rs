@@ -7,7 +7,11 @@ use crate::scenario::{ContractId, OfferId, PowerId, RuleId, WorkloadId};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Var {
     /// `x[o,w,t]`: units of tranche `o` used by workload `w` in month `t`.
-    Alloc { offer: OfferId, workload: WorkloadId, t: usize },
+    Alloc {
+        offer: OfferId,
+        workload: WorkloadId,
+        t: usize,
+    },
     /// `u[w,t]`: unmet demand units.
     Unmet { workload: WorkloadId, t: usize },
     /// `s[c]`: take-or-pay shortfall, USD.
@@ -24,13 +28,33 @@ pub enum Sense {
 /// What a row stands for: its constraint family and the ids it is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowName {
-    Demand { workload: WorkloadId, t: usize },
-    Capacity { offer: OfferId, t: usize },
-    Power { limit: PowerId, t: usize },
-    TakeOrPay { contract: ContractId },
-    MinShare { rule: RuleId, t: usize },
-    MaxShare { rule: RuleId, t: usize },
-    FirstOnShare { rule: RuleId, t: usize },
+    Demand {
+        workload: WorkloadId,
+        t: usize,
+    },
+    Capacity {
+        offer: OfferId,
+        t: usize,
+    },
+    Power {
+        limit: PowerId,
+        t: usize,
+    },
+    TakeOrPay {
+        contract: ContractId,
+    },
+    MinShare {
+        rule: RuleId,
+        t: usize,
+    },
+    MaxShare {
+        rule: RuleId,
+        t: usize,
+    },
+    FirstOnShare {
+        rule: RuleId,
+        t: usize,
+    },
     /// Second stage of `first_on`/`priority`: hold the first stage's amount on the provider.
     PriorityHold,
 }
@@ -71,7 +95,12 @@ impl Lp {
     }
 
     pub fn add_row(&mut self, name: RowName, terms: Vec<(usize, f64)>, sense: Sense, rhs: f64) {
-        self.rows.push(Row { name, sense, rhs, terms });
+        self.rows.push(Row {
+            name,
+            sense,
+            rhs,
+            terms,
+        });
     }
 
     pub fn nonzeros(&self) -> usize {
@@ -83,7 +112,12 @@ impl Lp {
     pub fn is_redundant(&self, row: &Row) -> bool {
         row.sense == Sense::Le
             && row.terms.iter().all(|&(_, a)| a >= 0.0)
-            && row.terms.iter().map(|&(j, a)| a * self.implied_upper[j]).sum::<f64>() <= row.rhs
+            && row
+                .terms
+                .iter()
+                .map(|&(j, a)| a * self.implied_upper[j])
+                .sum::<f64>()
+                <= row.rhs
     }
 
     /// `sum cost * x` for a vector of column values.

@@ -32,8 +32,10 @@ pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp
     };
     for (o, offer) in sc.offers.iter().enumerate() {
         let offer_id = OfferId(o);
-        let servable: Vec<WorkloadId> =
-            (0..sc.workloads.len()).map(WorkloadId).filter(|&w| sc.perf(w, offer.sku) > 0.0).collect();
+        let servable: Vec<WorkloadId> = (0..sc.workloads.len())
+            .map(WorkloadId)
+            .filter(|&w| sc.perf(w, offer.sku) > 0.0)
+            .collect();
         for t in offer.window.months() {
             let cost = sc.discount_factor(t) * sc.effective_price(offer_id, t) * h;
             for &w in &servable {
@@ -42,7 +44,16 @@ pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp
                 }
                 let useful = sc.demand(w, t) / sc.perf(w, offer.sku);
                 let magnitude = offer.max_units.min(useful);
-                let j = lp.add_var(Var::Alloc { offer: offer_id, workload: w, t }, cost, magnitude, useful);
+                let j = lp.add_var(
+                    Var::Alloc {
+                        offer: offer_id,
+                        workload: w,
+                        t,
+                    },
+                    cost,
+                    magnitude,
+                    useful,
+                );
                 cols.by_offer[o].push((t, w, j));
                 cols.by_demand[w.0 * periods + t].push((offer_id, j));
             }
@@ -58,15 +69,21 @@ pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp
             for t in 0..periods {
                 let cost = sc.discount_factor(t) * penalty * h;
                 let magnitude = sc.demand(WorkloadId(w), t);
-                let var = Var::Unmet { workload: WorkloadId(w), t };
+                let var = Var::Unmet {
+                    workload: WorkloadId(w),
+                    t,
+                };
                 cols.unmet[w * periods + t] = Some(lp.add_var(var, cost, magnitude, magnitude));
             }
         }
     }
     for (c, contract) in sc.contracts.iter().enumerate() {
         let cost = sc.discount_factor(contract.window.last);
-        let var = Var::Shortfall { contract: ContractId(c) };
-        cols.shortfall.push(lp.add_var(var, cost, contract.commit_usd, f64::INFINITY));
+        let var = Var::Shortfall {
+            contract: ContractId(c),
+        };
+        cols.shortfall
+            .push(lp.add_var(var, cost, contract.commit_usd, f64::INFINITY));
     }
     cols
 }

@@ -3,7 +3,11 @@
 /// A plain decimal with at most `decimals` places, trailing zeros dropped, never `-0`.
 pub fn num(v: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, v);
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
     if s == "-0" {
         "0".into()
     } else {
@@ -30,12 +34,19 @@ pub fn usd(v: f64) -> String {
 
 /// Thousands separators for counts of units: `1,234,567.9`.
 pub fn units(v: f64) -> String {
-    let rounded = if v.abs() >= 100.0 { format!("{v:.0}") } else { num(v, 2) };
+    let rounded = if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        num(v, 2)
+    };
     let (int, frac) = match rounded.split_once('.') {
         Some((i, f)) => (i.to_string(), format!(".{f}")),
         None => (rounded.clone(), String::new()),
     };
-    let (sign, digits) = int.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", int.as_str()));
+    let (sign, digits) = int
+        .strip_prefix('-')
+        .map(|d| ("-", d))
+        .unwrap_or(("", int.as_str()));
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {

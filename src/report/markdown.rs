@@ -38,9 +38,24 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
 
     let _ = writeln!(s, "## Totals\n");
     let _ = writeln!(s, "| item | nominal | present value |\n|---|---:|---:|");
-    let _ = writeln!(s, "| compute spend | {} | {} |", usd(t.usage_usd), usd(t.usage_pv_usd));
-    let _ = writeln!(s, "| commitment shortfall | {} | {} |", usd(t.shortfall_usd), usd(t.shortfall_pv_usd));
-    let _ = writeln!(s, "| unmet-demand penalty | {} | {} |", usd(t.unmet_penalty_usd), usd(t.unmet_pv_usd));
+    let _ = writeln!(
+        s,
+        "| compute spend | {} | {} |",
+        usd(t.usage_usd),
+        usd(t.usage_pv_usd)
+    );
+    let _ = writeln!(
+        s,
+        "| commitment shortfall | {} | {} |",
+        usd(t.shortfall_usd),
+        usd(t.shortfall_pv_usd)
+    );
+    let _ = writeln!(
+        s,
+        "| unmet-demand penalty | {} | {} |",
+        usd(t.unmet_penalty_usd),
+        usd(t.unmet_pv_usd)
+    );
     let _ = writeln!(s, "| **objective** | | **{}** |\n", usd(t.objective_usd));
     if let Some(p) = m.priority_served_units {
         let _ = writeln!(
@@ -56,12 +71,17 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
     unmet(&mut s, m);
     binding(&mut s, m);
     rules(&mut s, m);
+    clauses(&mut s, m);
     s.into_bytes()
 }
 
 fn spend_by_year(s: &mut String, m: &Metrics) {
     let _ = writeln!(s, "## Spend by provider and year (nominal)\n");
-    let years: BTreeSet<i32> = m.spend_by_provider_year.values().flat_map(|y| y.keys().copied()).collect();
+    let years: BTreeSet<i32> = m
+        .spend_by_provider_year
+        .values()
+        .flat_map(|y| y.keys().copied())
+        .collect();
     if years.is_empty() {
         let _ = writeln!(s, "No compute is bought in this plan.\n");
         return;
@@ -72,7 +92,11 @@ fn spend_by_year(s: &mut String, m: &Metrics) {
     }
     let _ = writeln!(s, " total | share |");
     let _ = writeln!(s, "|---|{}---:|---:|", "---:|".repeat(years.len()));
-    let grand: f64 = m.spend_by_provider_year.values().flat_map(|y| y.values()).sum();
+    let grand: f64 = m
+        .spend_by_provider_year
+        .values()
+        .flat_map(|y| y.values())
+        .sum();
     let mut per_year: BTreeMap<i32, f64> = BTreeMap::new();
     for (p, by_year) in &m.spend_by_provider_year {
         let _ = write!(s, "| {p} |");
@@ -82,7 +106,12 @@ fn spend_by_year(s: &mut String, m: &Metrics) {
             let _ = write!(s, " {} |", usd(v));
         }
         let total: f64 = by_year.values().sum();
-        let _ = writeln!(s, " {} | {} |", usd(total), pct(if grand > 0.0 { total / grand } else { 0.0 }));
+        let _ = writeln!(
+            s,
+            " {} | {} |",
+            usd(total),
+            pct(if grand > 0.0 { total / grand } else { 0.0 })
+        );
     }
     let _ = write!(s, "| **all** |");
     for y in &years {
@@ -97,7 +126,10 @@ fn contracts(s: &mut String, m: &Metrics) {
         let _ = writeln!(s, "No take-or-pay contracts.\n");
         return;
     }
-    let _ = writeln!(s, "| contract | provider | window | discount | committed | spent | shortfall | burned |");
+    let _ = writeln!(
+        s,
+        "| contract | provider | window | discount | committed | spent | shortfall | burned |"
+    );
     let _ = writeln!(s, "|---|---|---|---:|---:|---:|---:|---:|");
     for c in &m.contracts {
         let _ = writeln!(
@@ -114,8 +146,15 @@ fn contracts(s: &mut String, m: &Metrics) {
             c.utilization.map(pct).unwrap_or_else(|| "-".into())
         );
     }
-    let _ = writeln!(s, "\nCumulative spend against each commitment at the end of each year:\n");
-    let years: BTreeSet<i32> = m.contracts.iter().flat_map(|c| c.burn_by_year.iter().map(|b| b.0)).collect();
+    let _ = writeln!(
+        s,
+        "\nCumulative spend against each commitment at the end of each year:\n"
+    );
+    let years: BTreeSet<i32> = m
+        .contracts
+        .iter()
+        .flat_map(|c| c.burn_by_year.iter().map(|b| b.0))
+        .collect();
     let _ = write!(s, "| contract |");
     for y in &years {
         let _ = write!(s, " {y} |");
@@ -157,10 +196,18 @@ fn unmet(s: &mut String, m: &Metrics) {
             e.3 = &u.period;
         }
     }
-    let _ = writeln!(s, "| workload | unit-months unmet | months short | worst month | worst shortfall |");
+    let _ = writeln!(
+        s,
+        "| workload | unit-months unmet | months short | worst month | worst shortfall |"
+    );
     let _ = writeln!(s, "|---|---:|---:|---|---:|");
     for (w, (total, n, peak, at)) in by_w {
-        let _ = writeln!(s, "| {w} | {} | {n} | {at} | {} |", units(total), units(peak));
+        let _ = writeln!(
+            s,
+            "| {w} | {} | {n} | {at} | {} |",
+            units(total),
+            units(peak)
+        );
     }
     let _ = writeln!(s, "\nMonth by month in `unmet.csv`.\n");
 }
@@ -168,17 +215,37 @@ fn unmet(s: &mut String, m: &Metrics) {
 fn binding(s: &mut String, m: &Metrics) {
     let _ = writeln!(s, "## What is binding\n");
     if m.binding.is_empty() {
-        let _ = writeln!(s, "No capacity, power, share or commitment constraint is at its limit.\n");
+        let _ = writeln!(
+            s,
+            "No capacity, power, share or commitment constraint is at its limit.\n"
+        );
         return;
     }
     let _ = writeln!(
         s,
         "Constraints at their limit in the optimum: relaxing one of these is what would change the plan.\n"
     );
-    let _ = writeln!(s, "| family | constraint | limit | months binding | first | last |");
-    let _ = writeln!(s, "|---|---|---:|---:|---|---|");
+    let _ = writeln!(
+        s,
+        "\"Worth\" is what one more unit of the limit would save in a binding month (nominal USD; a unit, a MW, or \
+         a dollar less committed), from the duals; `marginal_costs.csv` has every constraint month by month.\n"
+    );
+    let _ = writeln!(
+        s,
+        "| family | constraint | limit | months binding | first | last | worth per unit |"
+    );
+    let _ = writeln!(s, "|---|---|---:|---:|---|---|---:|");
     for b in &m.binding {
-        let _ = writeln!(s, "| {} | {} | {} | {} | {} | {} |", b.family, b.name, b.limit, b.months, b.first, b.last);
+        let worth = match b.worth {
+            Some((lo, hi)) if (hi - lo).abs() <= 0.005 * hi.abs().max(1.0) => money(hi),
+            Some((lo, hi)) => format!("{}..{}", money(lo), money(hi)),
+            None => "-".into(),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {worth} |",
+            b.family, b.name, b.limit, b.months, b.first, b.last
+        );
     }
     let _ = writeln!(s);
 }
@@ -192,7 +259,71 @@ fn rules(s: &mut String, m: &Metrics) {
     let _ = writeln!(s, "| rule | kind | workload | provider | window | effect |");
     let _ = writeln!(s, "|---|---|---|---|---|---|");
     for r in &m.rules {
-        let _ = writeln!(s, "| {} | {} | {} | {} | {}..{} | {} |", r.rule, r.kind, r.workload, r.provider, r.from, r.to, r.effect);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {}..{} | {} |",
+            r.rule, r.kind, r.workload, r.provider, r.from, r.to, r.effect
+        );
     }
     let _ = writeln!(s);
+}
+
+fn clauses(s: &mut String, m: &Metrics) {
+    let Some(rows) = &m.clauses else { return };
+    let _ = writeln!(s, "## What each clause costs\n");
+    let _ = writeln!(
+        s,
+        "Each rule and contract re-solved without it. Cost = objective with the clause minus without it \
+         (present value; negative = the clause saves money).\n"
+    );
+    let _ = writeln!(
+        s,
+        "| clause | kind | reading | cost | cost % |\n|---|---|---|---:|---:|"
+    );
+    let show = |v: Option<f64>| v.map(usd).unwrap_or_else(|| "infeasible".into());
+    for c in rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            c.clause,
+            c.kind,
+            c.variant,
+            show(c.delta_usd()),
+            c.delta_pct()
+                .map(|p| format!("{p:.3}%"))
+                .unwrap_or_else(|| "-".into())
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nWhat `first_on` costs under each reading of \"first\", against no such clause:\n"
+    );
+    for c in rows.iter().filter(|c| c.variant.starts_with("mode=")) {
+        let _ = writeln!(
+            s,
+            "- `{}` read as **{}**: {}",
+            c.clause,
+            c.variant.trim_start_matches("mode="),
+            match c.delta_usd() {
+                Some(d) => format!(
+                    "costs {} ({})",
+                    usd(d),
+                    c.delta_pct()
+                        .map(|p| format!("{p:.3}%"))
+                        .unwrap_or_default()
+                ),
+                None => "makes the plan infeasible".into(),
+            }
+        );
+    }
+    let _ = writeln!(s);
+}
+
+/// Small money with cents, large with a suffix.
+fn money(v: f64) -> String {
+    if v.abs() < 1e4 {
+        format!("${v:.2}")
+    } else {
+        usd(v)
+    }
 }

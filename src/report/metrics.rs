@@ -62,6 +62,8 @@ pub struct Binding {
     pub first: String,
     pub last: String,
     pub limit: String,
+    /// Range over the binding months of what one more unit of the limit saves (nominal USD).
+    pub worth: Option<(f64, f64)>,
 }
 
 /// What relaxing one constraint by one unit is worth: positive = the plan gets that much cheaper.
@@ -131,6 +133,8 @@ pub struct Metrics {
     pub rules: Vec<RuleRow>,
     /// Empty when the solver gives no duals.
     pub marginal: Vec<MarginalRow>,
+    /// Filled by `plan --price-clauses`.
+    pub clauses: Option<Vec<crate::analysis::clauses::ClausePrice>>,
 }
 
 pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
@@ -138,7 +142,8 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
     let month = |t: usize| sc.month(t).to_string();
 
     // Allocation, summed over tranches of one provider/region/sku.
-    let mut alloc: BTreeMap<(usize, String, String, String, String), (f64, f64, f64)> = BTreeMap::new();
+    let mut alloc: BTreeMap<(usize, String, String, String, String), (f64, f64, f64)> =
+        BTreeMap::new();
     let mut spend: BTreeMap<(usize, String), f64> = BTreeMap::new();
     let mut by_year: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
     let mut usage_pv = 0.0;
@@ -157,21 +162,27 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         e.1 += a.served;
         e.2 += a.usd;
         *spend.entry((a.t, provider.clone())).or_default() += a.usd;
-        *by_year.entry(provider).or_default().entry(sc.month(a.t).year()).or_default() += a.usd;
+        *by_year
+            .entry(provider)
+            .or_default()
+            .entry(sc.month(a.t).year())
+            .or_default() += a.usd;
         usage_pv += a.usd * sc.discount_factor(a.t);
     }
     let allocation = alloc
         .into_iter()
-        .map(|((t, workload, provider, region, sku), (units, served, usd))| AllocationRow {
-            period: month(t),
-            workload,
-            provider,
-            region,
-            sku,
-            units,
-            served,
-            usd,
-        })
+        .map(
+            |((t, workload, provider, region, sku), (units, served, usd))| AllocationRow {
+                period: month(t),
+                workload,
+                provider,
+                region,
+                sku,
+                units,
+                served,
+                usd,
+            },
+        )
         .collect();
     let mut month_total: BTreeMap<usize, f64> = BTreeMap::new();
     for ((t, _), usd) in &spend {
@@ -183,7 +194,11 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
             period: month(*t),
             provider: p.clone(),
             usd: *usd,
-            share: if month_total[t] > 0.0 { usd / month_total[t] } else { 0.0 },
+            share: if month_total[t] > 0.0 {
+                usd / month_total[t]
+            } else {
+                0.0
+            },
         })
         .collect();
 
@@ -228,14 +243,26 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
     let mut unmet_pv = 0.0;
     let mut unmet_rows: Vec<UnmetRow> = Vec::new();
     for u in &sol.unmet {
-        let pen = sc.workloads[u.workload.0].unmet_usd_per_unit_hour.unwrap_or(0.0) * h * u.units;
+        let pen = sc.workloads[u.workload.0]
+            .unmet_usd_per_unit_hour
+            .unwrap_or(0.0)
+            * h
+            * u.units;
         unmet_penalty += pen;
         unmet_pv += pen * sc.discount_factor(u.t);
-        unmet_rows.push(UnmetRow { period: month(u.t), workload: sc.workloads[u.workload.0].id.clone(), unmet: u.units });
+        unmet_rows.push(UnmetRow {
+            period: month(u.t),
+            workload: sc.workloads[u.workload.0].id.clone(),
+            unmet: u.units,
+        });
     }
     unmet_rows.sort_by(|a, b| (&a.period, &a.workload).cmp(&(&b.period, &b.workload)));
-    let shortfall_pv: f64 =
-        sc.contracts.iter().zip(&sol.shortfall).map(|(k, s)| s * sc.discount_factor(k.window.last)).sum();
+    let shortfall_pv: f64 = sc
+        .contracts
+        .iter()
+        .zip(&sol.shortfall)
+        .map(|(k, s)| s * sc.discount_factor(k.window.last))
+        .sum();
 
     let totals = Totals {
         objective_usd: sol.objective_usd,
@@ -270,33 +297,88 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         binding: binding(sc, sol),
         rules: rules(sc),
         marginal: marginal(sc, sol),
+        clauses: None,
     }
 }
 
 /// The name and unit of a row, and the month whose dollars its nominal value is in.
-pub fn describe_row(sc: &Scenario, name: &RowName) -> (&'static str, String, String, &'static str, usize) {
+pub fn describe_row(
+    sc: &Scenario,
+    name: &RowName,
+) -> (&'static str, String, String, &'static str, usize) {
     let rule = |r: crate::scenario::RuleId| {
         let k = &sc.rules[r.0];
-        format!("rule {}: {} of {} on {}", k.id, k.kind.label(), sc.workloads[k.workload.0].id, sc.providers[k.provider.0].id)
+        format!(
+            "rule {}: {} of {} on {}",
+            k.id,
+            k.kind.label(),
+            sc.workloads[k.workload.0].id,
+            sc.providers[k.provider.0].id
+        )
     };
     match *name {
-        RowName::Demand { workload, t } => ("demand", sc.month(t).to_string(), sc.workloads[workload.0].id.clone(), "demand unit", t),
-        RowName::Capacity { offer, t } => ("capacity", sc.month(t).to_string(), format!("tranche {}", sc.offer_label(offer)), "unit", t),
+        RowName::Demand { workload, t } => (
+            "demand",
+            sc.month(t).to_string(),
+            sc.workloads[workload.0].id.clone(),
+            "demand unit",
+            t,
+        ),
+        RowName::Capacity { offer, t } => (
+            "capacity",
+            sc.month(t).to_string(),
+            format!("tranche {}", sc.offer_label(offer)),
+            "unit",
+            t,
+        ),
         RowName::Power { limit, t } => {
             let p = &sc.power[limit.0];
-            let subject = format!("{}/{} (power.csv:{})", sc.providers[p.provider.0].id, sc.regions[p.region.0].id, p.line);
+            let subject = format!(
+                "{}/{} (power.csv:{})",
+                sc.providers[p.provider.0].id, sc.regions[p.region.0].id, p.line
+            );
             ("power", sc.month(t).to_string(), subject, "MW", t)
         }
         RowName::TakeOrPay { contract } => {
             let c = &sc.contracts[contract.0];
             let window = format!("{}..{}", sc.month(c.window.first), sc.month(c.window.last));
             let subject = format!("contract {} ({})", c.id, sc.providers[c.provider.0].id);
-            ("take_or_pay", window, subject, "USD committed", c.window.last)
+            (
+                "take_or_pay",
+                window,
+                subject,
+                "USD committed",
+                c.window.last,
+            )
         }
-        RowName::MinShare { rule: r, t } => ("min_share", sc.month(t).to_string(), rule(r), "demand unit", t),
-        RowName::MaxShare { rule: r, t } => ("max_share", sc.month(t).to_string(), rule(r), "demand unit", t),
-        RowName::FirstOnShare { rule: r, t } => ("first_on_share", sc.month(t).to_string(), rule(r), "demand unit", t),
-        RowName::PriorityHold => ("priority_hold", String::new(), "first_on priority amount".into(), "demand unit", 0),
+        RowName::MinShare { rule: r, t } => (
+            "min_share",
+            sc.month(t).to_string(),
+            rule(r),
+            "demand unit",
+            t,
+        ),
+        RowName::MaxShare { rule: r, t } => (
+            "max_share",
+            sc.month(t).to_string(),
+            rule(r),
+            "demand unit",
+            t,
+        ),
+        RowName::FirstOnShare { rule: r, t } => (
+            "first_on_share",
+            sc.month(t).to_string(),
+            rule(r),
+            "demand unit",
+            t,
+        ),
+        RowName::PriorityHold => (
+            "priority_hold",
+            String::new(),
+            "first_on priority amount".into(),
+            "demand unit",
+            0,
+        ),
     }
 }
 
@@ -327,53 +409,96 @@ fn marginal(sc: &Scenario, sol: &Solution) -> Vec<MarginalRow> {
 
 /// Binding rows grouped by the thing they are about (a tranche, a site, a rule) across months.
 fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
-    let mut groups: BTreeMap<(usize, String), (&'static str, Vec<usize>, String)> = BTreeMap::new();
-    let mut add = |order: usize, family: &'static str, name: String, t: usize, limit: String| {
-        let e = groups.entry((order, name)).or_insert((family, Vec::new(), limit));
-        e.1.push(t);
-    };
+    type Group = (&'static str, Vec<usize>, String, Vec<f64>);
+    let mut groups: BTreeMap<(usize, String), Group> = BTreeMap::new();
     for r in sol.rows.iter().filter(|r| r.is_binding()) {
+        let worth = r.dual.map(|d| if r.sense == Sense::Le { -d } else { d });
+        let mut add =
+            |order: usize, family: &'static str, name: String, t: usize, limit: String| {
+                let e =
+                    groups
+                        .entry((order, name))
+                        .or_insert((family, Vec::new(), limit, Vec::new()));
+                e.1.push(t);
+                if let Some(w) = worth {
+                    e.3.push(w / sc.discount_factor(t) + 0.0);
+                }
+            };
         match r.name {
-            RowName::Capacity { offer, t } => {
-                add(0, "capacity", format!("tranche {}", sc.offer_label(offer)), t, format!("{} units", crate::report::format::units(r.rhs)))
-            }
+            RowName::Capacity { offer, t } => add(
+                0,
+                "capacity",
+                format!("tranche {}", sc.offer_label(offer)),
+                t,
+                format!("{} units", crate::report::format::units(r.rhs)),
+            ),
             RowName::Power { limit, t } => {
                 let p = &sc.power[limit.0];
                 let name = format!(
                     "power {}/{} (power.csv:{})",
                     sc.providers[p.provider.0].id, sc.regions[p.region.0].id, p.line
                 );
-                add(1, "power", name, t, format!("{} MW", crate::report::format::num(r.rhs, 3)))
+                add(
+                    1,
+                    "power",
+                    name,
+                    t,
+                    format!("{} MW", crate::report::format::num(r.rhs, 3)),
+                )
             }
-            RowName::MinShare { rule, t } | RowName::MaxShare { rule, t } | RowName::FirstOnShare { rule, t } => {
+            RowName::MinShare { rule, t }
+            | RowName::MaxShare { rule, t }
+            | RowName::FirstOnShare { rule, t } => {
                 let k = &sc.rules[rule.0];
-                add(2, "share", format!("rule {} ({})", k.id, k.kind.label()), t, String::new())
+                add(
+                    2,
+                    "share",
+                    format!("rule {} ({})", k.id, k.kind.label()),
+                    t,
+                    String::new(),
+                )
             }
             _ => {}
         }
     }
     let mut out: Vec<Binding> = groups
         .into_iter()
-        .map(|((_, name), (family, months, limit))| Binding {
+        .map(|((_, name), (family, months, limit, worth))| Binding {
             family,
             name,
             months: months.len(),
             first: sc.month(*months.iter().min().unwrap_or(&0)).to_string(),
             last: sc.month(*months.iter().max().unwrap_or(&0)).to_string(),
             limit,
+            worth: (!worth.is_empty()).then(|| {
+                (
+                    worth.iter().copied().fold(f64::INFINITY, f64::min),
+                    worth.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                )
+            }),
         })
         .collect();
     for (c, k) in sc.contracts.iter().enumerate() {
         if sol.shortfall[c] > 0.0 {
             out.push(Binding {
                 family: "take_or_pay",
-                name: format!("contract {} in shortfall by {}", k.id, crate::report::format::usd(sol.shortfall[c])),
+                name: format!(
+                    "contract {} in shortfall by {}",
+                    k.id,
+                    crate::report::format::usd(sol.shortfall[c])
+                ),
                 months: k.window.last - k.window.first + 1,
                 first: sc.month(k.window.first).to_string(),
                 last: sc.month(k.window.last).to_string(),
                 limit: crate::report::format::usd(k.commit_usd),
+                worth: contract_worth(sc, sol, c),
             });
-        } else if let Some(r) = sol.rows.iter().find(|r| r.name == RowName::TakeOrPay { contract: crate::scenario::ContractId(c) }) {
+        } else if let Some(r) = sol.rows.iter().find(|r| {
+            r.name
+                == RowName::TakeOrPay {
+                    contract: crate::scenario::ContractId(c),
+                }
+        }) {
             if r.is_binding() && r.sense == Sense::Ge && k.commit_usd > 0.0 {
                 out.push(Binding {
                     family: "take_or_pay",
@@ -382,11 +507,24 @@ fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
                     first: sc.month(k.window.first).to_string(),
                     last: sc.month(k.window.last).to_string(),
                     limit: crate::report::format::usd(k.commit_usd),
+                    worth: contract_worth(sc, sol, c),
                 });
             }
         }
     }
     out
+}
+
+/// What one dollar less committed to contract `c` saves, in dollars at the window's end.
+fn contract_worth(sc: &Scenario, sol: &Solution, c: usize) -> Option<(f64, f64)> {
+    let row = sol.rows.iter().find(|r| {
+        r.name
+            == RowName::TakeOrPay {
+                contract: crate::scenario::ContractId(c),
+            }
+    })?;
+    let v = row.dual? / sc.discount_factor(sc.contracts[c].window.last) + 0.0;
+    Some((v, v))
 }
 
 fn rules(sc: &Scenario) -> Vec<RuleRow> {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// Every report file of a plan, as (name, bytes).
 pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
-    vec![
+    let mut files = vec![
         ("summary.json", json::summary(m)),
         ("allocation.csv", tables::allocation(m)),
         ("provider_spend.csv", tables::provider_spend(m)),
@@ -22,15 +22,27 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
         ("unmet.csv", tables::unmet(m)),
         ("marginal_costs.csv", tables::marginal_costs(m)),
         ("summary.md", markdown::summary(m)),
-    ]
+    ];
+    if let Some(c) = tables::clauses(m) {
+        files.push(("clauses.csv", c));
+    }
+    files
 }
 
 /// Writes `files` as the folder `out`, replacing any previous folder only once all are written.
 pub fn write_folder(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
-    let io = |what: &str, p: &Path, e: std::io::Error| Error::Io(format!("cannot {what} {}: {e}", p.display()));
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let io = |what: &str, p: &Path, e: std::io::Error| {
+        Error::Io(format!("cannot {what} {}: {e}", p.display()))
+    };
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "reports".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "reports".into());
     let tmp = sibling(parent, &name, "tmp");
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| io("create", &tmp, e))?;

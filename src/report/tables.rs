@@ -17,7 +17,9 @@ pub fn excel_safe(text: &str) -> String {
 }
 
 fn to_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     w.write_record(header).expect("writing to memory");
     for r in rows {
         w.write_record(&r).expect("writing to memory");
@@ -27,7 +29,9 @@ fn to_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
 
 pub fn allocation(m: &Metrics) -> Vec<u8> {
     to_csv(
-        &["period", "workload", "provider", "region", "sku", "units", "served", "usd"],
+        &[
+            "period", "workload", "provider", "region", "sku", "units", "served", "usd",
+        ],
         m.allocation.iter().map(|a| {
             vec![
                 a.period.clone(),
@@ -46,15 +50,27 @@ pub fn allocation(m: &Metrics) -> Vec<u8> {
 pub fn provider_spend(m: &Metrics) -> Vec<u8> {
     to_csv(
         &["period", "provider", "usd", "share"],
-        m.provider_spend
-            .iter()
-            .map(|s| vec![s.period.clone(), excel_safe(&s.provider), num(s.usd, USD_DP), num(s.share, SHARE_DP)]),
+        m.provider_spend.iter().map(|s| {
+            vec![
+                s.period.clone(),
+                excel_safe(&s.provider),
+                num(s.usd, USD_DP),
+                num(s.share, SHARE_DP),
+            ]
+        }),
     )
 }
 
 pub fn contracts(m: &Metrics) -> Vec<u8> {
     to_csv(
-        &["contract", "provider", "commit_usd", "spend_usd", "shortfall_usd", "utilization"],
+        &[
+            "contract",
+            "provider",
+            "commit_usd",
+            "spend_usd",
+            "shortfall_usd",
+            "utilization",
+        ],
         m.contracts.iter().map(|c| {
             vec![
                 excel_safe(&c.contract),
@@ -71,14 +87,30 @@ pub fn contracts(m: &Metrics) -> Vec<u8> {
 pub fn unmet(m: &Metrics) -> Vec<u8> {
     to_csv(
         &["period", "workload", "unmet"],
-        m.unmet.iter().map(|u| vec![u.period.clone(), excel_safe(&u.workload), num(u.unmet, UNITS_DP)]),
+        m.unmet.iter().map(|u| {
+            vec![
+                u.period.clone(),
+                excel_safe(&u.workload),
+                num(u.unmet, UNITS_DP),
+            ]
+        }),
     )
 }
 
 /// `marginal_costs.csv`: the value of relaxing each constraint by one unit.
 pub fn marginal_costs(m: &Metrics) -> Vec<u8> {
     to_csv(
-        &["family", "period", "subject", "per", "value_nominal_usd", "value_pv_usd", "level", "limit", "binding"],
+        &[
+            "family",
+            "period",
+            "subject",
+            "per",
+            "value_nominal_usd",
+            "value_pv_usd",
+            "level",
+            "limit",
+            "binding",
+        ],
         m.marginal.iter().map(|r| {
             vec![
                 r.family.to_string(),
@@ -93,6 +125,35 @@ pub fn marginal_costs(m: &Metrics) -> Vec<u8> {
             ]
         }),
     )
+}
+
+/// `clauses.csv`: what each clause costs (objective with it minus without it).
+pub fn clauses(m: &Metrics) -> Option<Vec<u8>> {
+    let rows = m.clauses.as_ref()?;
+    let opt =
+        |v: Option<f64>, dp: usize| v.map(|x| num(x, dp)).unwrap_or_else(|| "infeasible".into());
+    Some(to_csv(
+        &[
+            "clause",
+            "kind",
+            "variant",
+            "objective_usd",
+            "objective_without_usd",
+            "delta_usd",
+            "delta_pct",
+        ],
+        rows.iter().map(|c| {
+            vec![
+                excel_safe(&c.clause),
+                excel_safe(&c.kind),
+                c.variant.clone(),
+                opt(c.objective_usd, USD_DP),
+                opt(c.objective_without_usd, USD_DP),
+                c.delta_usd().map(|x| num(x, USD_DP)).unwrap_or_default(),
+                c.delta_pct().map(|x| num(x, 6)).unwrap_or_default(),
+            ]
+        }),
+    ))
 }
 
 #[cfg(test)]

@@ -24,12 +24,50 @@ pub fn summary(sc: &Scenario, dir: &str, model: &Model) -> String {
             pct(sc.discount_rate)
         ),
     );
-    let ids = |v: Vec<&str>| if v.len() > 8 { format!("{}, ...", v[..8].join(", ")) } else { v.join(", ") };
-    line(&mut s, "providers", format!("{}: {}", sc.providers.len(), ids(sc.providers.iter().map(|p| p.id.as_str()).collect())));
-    line(&mut s, "regions", format!("{}: {}", sc.regions.len(), ids(sc.regions.iter().map(|r| r.id.as_str()).collect())));
-    let gpus = sc.skus.iter().filter(|k| k.resource == Resource::Gpu).count();
-    line(&mut s, "skus", format!("{} ({gpus} gpu, {} cpu)", sc.skus.len(), sc.skus.len() - gpus));
-    let hard = sc.workloads.iter().filter(|w| w.unmet_usd_per_unit_hour.is_none()).count();
+    let ids = |v: Vec<&str>| {
+        if v.len() > 8 {
+            format!("{}, ...", v[..8].join(", "))
+        } else {
+            v.join(", ")
+        }
+    };
+    line(
+        &mut s,
+        "providers",
+        format!(
+            "{}: {}",
+            sc.providers.len(),
+            ids(sc.providers.iter().map(|p| p.id.as_str()).collect())
+        ),
+    );
+    line(
+        &mut s,
+        "regions",
+        format!(
+            "{}: {}",
+            sc.regions.len(),
+            ids(sc.regions.iter().map(|r| r.id.as_str()).collect())
+        ),
+    );
+    let gpus = sc
+        .skus
+        .iter()
+        .filter(|k| k.resource == Resource::Gpu)
+        .count();
+    line(
+        &mut s,
+        "skus",
+        format!(
+            "{} ({gpus} gpu, {} cpu)",
+            sc.skus.len(),
+            sc.skus.len() - gpus
+        ),
+    );
+    let hard = sc
+        .workloads
+        .iter()
+        .filter(|w| w.unmet_usd_per_unit_hour.is_none())
+        .count();
     line(
         &mut s,
         "workloads",
@@ -43,18 +81,30 @@ pub fn summary(sc: &Scenario, dir: &str, model: &Model) -> String {
     let total: f64 = sc.demand.iter().sum();
     let mut demand = format!("{} demand-unit-months", units(total));
     if sc.notes.demand_rows_outside_horizon > 0 {
-        let _ = write!(demand, "; {} rows outside the horizon ignored", sc.notes.demand_rows_outside_horizon);
+        let _ = write!(
+            demand,
+            "; {} rows outside the horizon ignored",
+            sc.notes.demand_rows_outside_horizon
+        );
     }
     line(&mut s, "demand", demand);
     let mut offers = format!("{} tranches", sc.offers.len());
     if sc.notes.offers_outside_horizon > 0 {
-        let _ = write!(offers, "; {} outside the horizon ignored", sc.notes.offers_outside_horizon);
+        let _ = write!(
+            offers,
+            "; {} outside the horizon ignored",
+            sc.notes.offers_outside_horizon
+        );
     }
     line(&mut s, "offers", offers);
     let committed: f64 = sc.contracts.iter().map(|c| c.commit_usd).sum();
     let mut contracts = format!("{}, {} committed", sc.contracts.len(), usd(committed));
     if sc.notes.contracts_outside_horizon > 0 {
-        let _ = write!(contracts, "; {} outside the horizon ignored", sc.notes.contracts_outside_horizon);
+        let _ = write!(
+            contracts,
+            "; {} outside the horizon ignored",
+            sc.notes.contracts_outside_horizon
+        );
     }
     if !sc.notes.contracts_clipped.is_empty() {
         let _ = write!(
@@ -66,7 +116,11 @@ pub fn summary(sc: &Scenario, dir: &str, model: &Model) -> String {
     line(&mut s, "contracts", contracts);
     let mut power = format!("{} rows", sc.power.len());
     if sc.notes.power_rows_outside_horizon > 0 {
-        let _ = write!(power, "; {} outside the horizon ignored", sc.notes.power_rows_outside_horizon);
+        let _ = write!(
+            power,
+            "; {} outside the horizon ignored",
+            sc.notes.power_rows_outside_horizon
+        );
     }
     line(&mut s, "power", power);
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
@@ -88,7 +142,11 @@ pub fn summary(sc: &Scenario, dir: &str, model: &Model) -> String {
         let _ = write!(rules, ": {}", list.join(", "));
     }
     if sc.notes.rules_outside_horizon > 0 {
-        let _ = write!(rules, "; {} outside the horizon ignored", sc.notes.rules_outside_horizon);
+        let _ = write!(
+            rules,
+            "; {} outside the horizon ignored",
+            sc.notes.rules_outside_horizon
+        );
     }
     line(&mut s, "rules", rules);
     line(

@@ -16,32 +16,63 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
     let skus = tables.skus.as_ref().map(|t| read_skus(t, diags));
     let workloads = tables.workloads.as_ref().map(|t| read_workloads(t, diags));
     let ids = Ids {
-        providers: providers.as_ref().map(|v| index(v.iter().map(|p| p.id.as_str()))),
-        skus: skus.as_ref().map(|v| index(v.iter().map(|s| s.id.as_str()))),
-        workloads: workloads.as_ref().map(|v| index(v.iter().map(|w| w.id.as_str()))),
+        providers: providers
+            .as_ref()
+            .map(|v| index(v.iter().map(|p| p.id.as_str()))),
+        skus: skus
+            .as_ref()
+            .map(|v| index(v.iter().map(|s| s.id.as_str()))),
+        workloads: workloads
+            .as_ref()
+            .map(|v| index(v.iter().map(|w| w.id.as_str()))),
     };
 
-    let demand_rows = tables.demand.as_ref().map(|t| read_demand(t, &ids, diags)).unwrap_or_default();
-    let raw_offers = tables.offers.as_ref().map(|t| read_offers(t, &ids, diags)).unwrap_or_default();
+    let demand_rows = tables
+        .demand
+        .as_ref()
+        .map(|t| read_demand(t, &ids, diags))
+        .unwrap_or_default();
+    let raw_offers = tables
+        .offers
+        .as_ref()
+        .map(|t| read_offers(t, &ids, diags))
+        .unwrap_or_default();
     let mut regions: Vec<Region> = Vec::new();
     let mut region_index: HashMap<(usize, String), usize> = HashMap::new();
     for o in &raw_offers {
         if let Some(p) = o.provider {
-            region_index.entry((p, o.region.clone())).or_insert_with(|| {
-                regions.push(Region { provider: ProviderId(p), id: o.region.clone() });
-                regions.len() - 1
-            });
+            region_index
+                .entry((p, o.region.clone()))
+                .or_insert_with(|| {
+                    regions.push(Region {
+                        provider: ProviderId(p),
+                        id: o.region.clone(),
+                    });
+                    regions.len() - 1
+                });
         }
     }
-    let perf_rows = tables.perf.as_ref().map(|t| read_perf(t, &ids, diags)).unwrap_or_default();
-    let raw_contracts = tables.contracts.as_ref().map(|t| read_contracts(t, &ids, diags)).unwrap_or_default();
+    let perf_rows = tables
+        .perf
+        .as_ref()
+        .map(|t| read_perf(t, &ids, diags))
+        .unwrap_or_default();
+    let raw_contracts = tables
+        .contracts
+        .as_ref()
+        .map(|t| read_contracts(t, &ids, diags))
+        .unwrap_or_default();
     let regions_known = tables.offers.is_some();
     let raw_power = tables
         .power
         .as_ref()
         .map(|t| read_power(t, &ids, regions_known.then_some(&region_index), diags))
         .unwrap_or_default();
-    let raw_rules = tables.rules.as_ref().map(|t| read_rules(t, &ids, diags, &mut warnings)).unwrap_or_default();
+    let raw_rules = tables
+        .rules
+        .as_ref()
+        .map(|t| read_rules(t, &ids, diags, &mut warnings))
+        .unwrap_or_default();
 
     // Horizon: settings first, else the demand file's first / last month.
     let demand_first = demand_rows.iter().map(|d| d.period).min();
@@ -55,7 +86,12 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
                 (None, Some((_, line))) => (settings.display.as_str(), line, "value"),
                 _ => ("demand.csv", 1, WHOLE_FILE),
             };
-            diags.push(file, line, col, format!("the horizon starts {s} but ends {e}, before it"));
+            diags.push(
+                file,
+                line,
+                col,
+                format!("the horizon starts {s} but ends {e}, before it"),
+            );
         }
     }
     // Contracts of one provider must not overlap (which discount would apply?).
@@ -64,7 +100,8 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
     if diags.len() > errors_before {
         return None;
     }
-    let (Some(providers), Some(skus), Some(workloads), Some(start), Some(end)) = (providers, skus, workloads, start, end)
+    let (Some(providers), Some(skus), Some(workloads), Some(start), Some(end)) =
+        (providers, skus, workloads, start, end)
     else {
         return None; // a required file was missing: already reported
     };
@@ -73,7 +110,10 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
     let clip = |from: Option<Month>, to: Option<Month>| -> Option<Window> {
         let f = from.unwrap_or(start).max(start);
         let l = to.unwrap_or(end).min(end);
-        (f <= l).then(|| Window { first: (f.0 - start.0) as usize, last: (l.0 - start.0) as usize })
+        (f <= l).then(|| Window {
+            first: (f.0 - start.0) as usize,
+            last: (l.0 - start.0) as usize,
+        })
     };
     let mut notes = Notes::default();
 
@@ -234,7 +274,8 @@ impl<'a> Cells<'a> {
     }
 
     fn problem(&mut self, column: &str, message: impl Into<String>) {
-        self.diags.push(&self.table.display, self.row.line, column, message);
+        self.diags
+            .push(&self.table.display, self.row.line, column, message);
     }
 
     /// A required id with the right shape.
@@ -245,21 +286,32 @@ impl<'a> Cells<'a> {
             return None;
         }
         if !is_valid_id(text) {
-            self.problem(column, format!("'{text}' is not a valid id: use lowercase [a-z0-9][a-z0-9._-]*"));
+            self.problem(
+                column,
+                format!("'{text}' is not a valid id: use lowercase [a-z0-9][a-z0-9._-]*"),
+            );
             return None;
         }
         Some(text.to_string())
     }
 
     /// An id that must be declared in another file. `Some(None)`: cannot be checked.
-    fn reference(&mut self, column: &str, known: Option<&HashMap<String, usize>>, file: &str) -> Option<Option<usize>> {
+    fn reference(
+        &mut self,
+        column: &str,
+        known: Option<&HashMap<String, usize>>,
+        file: &str,
+    ) -> Option<Option<usize>> {
         let id = self.id(column)?;
         match known {
             None => Some(None),
             Some(map) => match map.get(&id) {
                 Some(&i) => Some(Some(i)),
                 None => {
-                    self.problem(column, format!("unknown {column} '{id}' (not declared in {file})"));
+                    self.problem(
+                        column,
+                        format!("unknown {column} '{id}' (not declared in {file})"),
+                    );
                     None
                 }
             },
@@ -290,7 +342,9 @@ impl<'a> Cells<'a> {
         if text.is_empty() {
             return Ok(None);
         }
-        Month::parse(text).map(Some).map_err(|msg| self.problem(column, msg))
+        Month::parse(text)
+            .map(Some)
+            .map_err(|msg| self.problem(column, msg))
     }
 
     /// `from`/`to` of a window, checked for order.
@@ -316,7 +370,10 @@ impl<'a> Cells<'a> {
                 None
             }
             other => {
-                self.problem("resource", format!("'{other}' is not a resource: use gpu or cpu"));
+                self.problem(
+                    "resource",
+                    format!("'{other}' is not a resource: use gpu or cpu"),
+                );
                 None
             }
         }
@@ -327,15 +384,23 @@ pub fn is_valid_id(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'-'))
+        && b.iter().all(|&c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'-')
+        })
 }
 
 /// Plain decimal, finite, not negative.
 pub fn parse_number(text: &str) -> Result<f64, String> {
-    let plain = text.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'));
+    let plain = text
+        .bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'));
     let v: f64 = match text.parse() {
         Ok(v) if plain => v,
-        _ => return Err(format!("'{text}' is not a number (plain decimals only, e.g. 1250.5)")),
+        _ => {
+            return Err(format!(
+                "'{text}' is not a number (plain decimals only, e.g. 1250.5)"
+            ))
+        }
     };
     if !v.is_finite() {
         return Err(format!("'{text}' is not a finite number"));
@@ -347,9 +412,17 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
 }
 
 /// Reports a second occurrence of an id.
-fn check_unique(seen: &mut HashMap<String, u64>, id: &str, cells: &mut Cells, column: &str) -> bool {
+fn check_unique(
+    seen: &mut HashMap<String, u64>,
+    id: &str,
+    cells: &mut Cells,
+    column: &str,
+) -> bool {
     if let Some(first) = seen.get(id) {
-        cells.problem(column, format!("duplicate {column} '{id}' (first declared on line {first})"));
+        cells.problem(
+            column,
+            format!("duplicate {column} '{id}' (first declared on line {first})"),
+        );
         return false;
     }
     seen.insert(id.to_string(), cells.row.line);
@@ -366,7 +439,9 @@ struct Settings {
 
 fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
     let mut s = Settings {
-        display: table.map(|t| t.display.clone()).unwrap_or_else(|| "settings.csv".into()),
+        display: table
+            .map(|t| t.display.clone())
+            .unwrap_or_else(|| "settings.csv".into()),
         horizon_start: None,
         horizon_end: None,
         discount_rate: 0.0,
@@ -444,10 +519,20 @@ fn read_skus(table: &Table, diags: &mut Diagnostics) -> Vec<Sku> {
             continue;
         }
         if let (Some(resource), Some(power_kw), Some(perf)) = (resource, power_kw, perf) {
-            out.push(Sku { id, resource, power_kw, perf });
+            out.push(Sku {
+                id,
+                resource,
+                power_kw,
+                perf,
+            });
         } else {
             // Keep the id declared so rows referring to it are not also reported.
-            out.push(Sku { id, resource: Resource::Gpu, power_kw: 0.0, perf: 0.0 });
+            out.push(Sku {
+                id,
+                resource: Resource::Gpu,
+                power_kw: 0.0,
+                perf: 0.0,
+            });
         }
     }
     out
@@ -487,7 +572,12 @@ struct DemandRow {
 
 fn read_demand(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<DemandRow> {
     if table.rows.is_empty() && table.has_column("period") {
-        diags.push(&table.display, 1, WHOLE_FILE, "demand file has no rows: nothing to plan");
+        diags.push(
+            &table.display,
+            1,
+            WHOLE_FILE,
+            "demand file has no rows: nothing to plan",
+        );
     }
     let mut out = Vec::new();
     for row in &table.rows {
@@ -503,11 +593,23 @@ fn read_demand(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<DemandR
         let workload = c.reference("workload", ids.workloads.as_ref(), "workloads.csv");
         let quantity = c.number("quantity", None);
         let sigma = c.number("sigma", Some(0.0));
-        if let (Some(period), Some(Some(workload)), Some(quantity), Some(sigma)) = (period, workload, quantity, sigma) {
-            out.push(DemandRow { period, workload, quantity, sigma });
+        if let (Some(period), Some(Some(workload)), Some(quantity), Some(sigma)) =
+            (period, workload, quantity, sigma)
+        {
+            out.push(DemandRow {
+                period,
+                workload,
+                quantity,
+                sigma,
+            });
         } else if let (Some(period), Some(None)) = (period, workload) {
             // Workloads file missing: still use the period for the horizon.
-            out.push(DemandRow { period, workload: usize::MAX, quantity: 0.0, sigma: 0.0 });
+            out.push(DemandRow {
+                period,
+                workload: usize::MAX,
+                quantity: 0.0,
+                sigma: 0.0,
+            });
         }
     }
     out
@@ -534,10 +636,25 @@ fn read_offers(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawOffe
         let window = c.window();
         let max_units = c.number("max_units", None);
         let price = c.number("usd_per_unit_hour", None);
-        if let (Some(provider), Some(region), Some(sku), Some((from, to)), Some(max_units), Some(price)) =
-            (provider, region, sku, window, max_units, price)
+        if let (
+            Some(provider),
+            Some(region),
+            Some(sku),
+            Some((from, to)),
+            Some(max_units),
+            Some(price),
+        ) = (provider, region, sku, window, max_units, price)
         {
-            out.push(RawOffer { provider, region, sku, from, to, max_units, price, line: row.line });
+            out.push(RawOffer {
+                provider,
+                region,
+                sku,
+                from,
+                to,
+                max_units,
+                price,
+                line: row.line,
+            });
         }
     }
     out
@@ -564,7 +681,13 @@ fn read_perf(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<PerfRow> 
             continue;
         }
         if let (Some(Some(workload)), Some(Some(sku)), Some(perf)) = (workload, sku, perf) {
-            out.push(PerfRow { file: table.display.clone(), line: row.line, workload, sku, perf });
+            out.push(PerfRow {
+                file: table.display.clone(),
+                line: row.line,
+                workload,
+                sku,
+                perf,
+            });
         }
     }
     out
@@ -601,7 +724,9 @@ fn read_contracts(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawC
         if !check_unique(&mut seen, &id, &mut c, "contract") {
             continue;
         }
-        if let (Some(provider), Some((from, to)), Some(commit_usd), Some(discount_pct)) = (provider, window, commit, discount) {
+        if let (Some(provider), Some((from, to)), Some(commit_usd), Some(discount_pct)) =
+            (provider, window, commit, discount)
+        {
             out.push(RawContract {
                 id,
                 provider,
@@ -617,12 +742,19 @@ fn read_contracts(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawC
     out
 }
 
-fn check_contract_overlaps(contracts: &[RawContract], start: Option<Month>, end: Option<Month>, diags: &mut Diagnostics) {
+fn check_contract_overlaps(
+    contracts: &[RawContract],
+    start: Option<Month>,
+    end: Option<Month>,
+    diags: &mut Diagnostics,
+) {
     let lo = Month(i32::MIN / 2);
     let hi = Month(i32::MAX / 2);
     for (j, b) in contracts.iter().enumerate() {
         for a in &contracts[..j] {
-            let (Some(pa), Some(pb)) = (a.provider, b.provider) else { continue };
+            let (Some(pa), Some(pb)) = (a.provider, b.provider) else {
+                continue;
+            };
             if pa != pb {
                 continue;
             }
@@ -680,8 +812,17 @@ fn read_power(
         };
         let window = c.window();
         let max_mw = c.number("max_mw", None);
-        if let (Some(Some(provider)), Some(region), Some((from, to)), Some(max_mw)) = (provider, region, window, max_mw) {
-            out.push(RawPower { provider, region, from, to, max_mw, line: row.line });
+        if let (Some(Some(provider)), Some(region), Some((from, to)), Some(max_mw)) =
+            (provider, region, window, max_mw)
+        {
+            out.push(RawPower {
+                provider,
+                region,
+                from,
+                to,
+                max_mw,
+                line: row.line,
+            });
         }
     }
     out
@@ -696,7 +837,12 @@ struct RawRule {
     to: Option<Month>,
 }
 
-fn read_rules(table: &Table, ids: &Ids, diags: &mut Diagnostics, warnings: &mut Diagnostics) -> Vec<RawRule> {
+fn read_rules(
+    table: &Table,
+    ids: &Ids,
+    diags: &mut Diagnostics,
+    warnings: &mut Diagnostics,
+) -> Vec<RawRule> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     for row in &table.rows {
@@ -709,7 +855,10 @@ fn read_rules(table: &Table, ids: &Ids, diags: &mut Diagnostics, warnings: &mut 
             "" => Some(None),
             _ => match c.number("share", None) {
                 Some(s) if s > 1.0 => {
-                    c.problem("share", format!("{s} is outside 0..1 (a share of 60% is written 0.6)"));
+                    c.problem(
+                        "share",
+                        format!("{s} is outside 0..1 (a share of 60% is written 0.6)"),
+                    );
                     None
                 }
                 s => s.map(Some),
@@ -732,19 +881,23 @@ fn read_rules(table: &Table, ids: &Ids, diags: &mut Diagnostics, warnings: &mut 
             "forbid" => Some(RuleKind::Forbid),
             "min_share" => needs_share(&mut c, share).map(RuleKind::MinShare),
             "max_share" => needs_share(&mut c, share).map(RuleKind::MaxShare),
-            "first_on" => match mode {
-                "priority" => Some(RuleKind::FirstOn(FirstOnMode::Priority)),
-                "window" => Some(RuleKind::FirstOn(FirstOnMode::Window)),
-                "share" => needs_share(&mut c, share).map(|s| RuleKind::FirstOn(FirstOnMode::Share(s))),
-                "" => {
-                    c.problem("mode", "first_on needs a mode: priority, window or share");
-                    None
+            "first_on" => {
+                match mode {
+                    "priority" => Some(RuleKind::FirstOn(FirstOnMode::Priority)),
+                    "window" => Some(RuleKind::FirstOn(FirstOnMode::Window)),
+                    "share" => {
+                        needs_share(&mut c, share).map(|s| RuleKind::FirstOn(FirstOnMode::Share(s)))
+                    }
+                    "" => {
+                        c.problem("mode", "first_on needs a mode: priority, window or share");
+                        None
+                    }
+                    other => {
+                        c.problem("mode", format!("unknown first_on mode '{other}' (expected priority, window or share)"));
+                        None
+                    }
                 }
-                other => {
-                    c.problem("mode", format!("unknown first_on mode '{other}' (expected priority, window or share)"));
-                    None
-                }
-            },
+            }
             "" => {
                 c.problem("kind", "required value is blank");
                 None
@@ -758,20 +911,44 @@ fn read_rules(table: &Table, ids: &Ids, diags: &mut Diagnostics, warnings: &mut 
             }
         };
         if let Some(k) = kind {
-            let uses_share = matches!(k, RuleKind::MinShare(_) | RuleKind::MaxShare(_) | RuleKind::FirstOn(FirstOnMode::Share(_)));
+            let uses_share = matches!(
+                k,
+                RuleKind::MinShare(_)
+                    | RuleKind::MaxShare(_)
+                    | RuleKind::FirstOn(FirstOnMode::Share(_))
+            );
             if !uses_share && matches!(share, Some(Some(_))) {
-                warnings.push(&table.display, row.line, "share", format!("share is ignored for {}", k.label()));
+                warnings.push(
+                    &table.display,
+                    row.line,
+                    "share",
+                    format!("share is ignored for {}", k.label()),
+                );
             }
             if !matches!(k, RuleKind::FirstOn(_)) && !mode.is_empty() {
-                warnings.push(&table.display, row.line, "mode", format!("mode is ignored for {}", k.label()));
+                warnings.push(
+                    &table.display,
+                    row.line,
+                    "mode",
+                    format!("mode is ignored for {}", k.label()),
+                );
             }
         }
         let Some(id) = id else { continue };
         if !check_unique(&mut seen, &id, &mut c, "rule") {
             continue;
         }
-        if let (Some(kind), Some(Some(workload)), Some(Some(provider)), Some((from, to))) = (kind, workload, provider, window) {
-            out.push(RawRule { id, kind, workload, provider, from, to });
+        if let (Some(kind), Some(Some(workload)), Some(Some(provider)), Some((from, to))) =
+            (kind, workload, provider, window)
+        {
+            out.push(RawRule {
+                id,
+                kind,
+                workload,
+                provider,
+                from,
+                to,
+            });
         }
     }
     out
@@ -793,7 +970,10 @@ mod tests {
         assert_eq!(parse_number("12.5"), Ok(12.5));
         assert_eq!(parse_number("1e3"), Ok(1000.0));
         assert_eq!(parse_number("-0"), Ok(0.0));
-        for bad in ["NaN", "nan", "inf", "-inf", "infinity", "1,000", "$5", "5%", "1_000", "abc", "0x10", "1e999"] {
+        for bad in [
+            "NaN", "nan", "inf", "-inf", "infinity", "1,000", "$5", "5%", "1_000", "abc", "0x10",
+            "1e999",
+        ] {
             assert!(parse_number(bad).is_err(), "{bad}");
         }
         assert!(parse_number("-3").unwrap_err().contains("negative"));

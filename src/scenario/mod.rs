@@ -208,7 +208,10 @@ impl Scenario {
 
     /// The contract of `provider` whose window covers `t` (at most one: overlaps are refused).
     pub fn contract_at(&self, provider: ProviderId, t: usize) -> Option<ContractId> {
-        self.contracts.iter().position(|c| c.provider == provider && c.window.contains(t)).map(ContractId)
+        self.contracts
+            .iter()
+            .position(|c| c.provider == provider && c.window.contains(t))
+            .map(ContractId)
     }
 
     /// Price per unit-hour of `offer` in month `t`, after the discount of any contract covering it.
@@ -222,19 +225,27 @@ impl Scenario {
 
     /// Whether `provider` has a tranche open in `t` whose SKU can serve `w` ("can support the capability").
     pub fn provider_can_serve(&self, provider: ProviderId, w: WorkloadId, t: usize) -> bool {
-        self.offers.iter().any(|o| o.provider == provider && o.window.contains(t) && self.perf(w, o.sku) > 0.0)
+        self.offers
+            .iter()
+            .any(|o| o.provider == provider && o.window.contains(t) && self.perf(w, o.sku) > 0.0)
     }
 
     pub fn offer_label(&self, offer: OfferId) -> String {
         let o = &self.offers[offer.0];
         format!(
             "{}/{}/{} (offers.csv:{})",
-            self.providers[o.provider.0].id, self.regions[o.region.0].id, self.skus[o.sku.0].id, o.line
+            self.providers[o.provider.0].id,
+            self.regions[o.region.0].id,
+            self.skus[o.sku.0].id,
+            o.line
         )
     }
 
     pub fn workload_id(&self, id: &str) -> Option<WorkloadId> {
-        self.workloads.iter().position(|w| w.id == id).map(WorkloadId)
+        self.workloads
+            .iter()
+            .position(|w| w.id == id)
+            .map(WorkloadId)
     }
 
     pub fn period_index(&self, m: Month) -> Option<usize> {

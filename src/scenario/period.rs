@@ -12,10 +12,16 @@ impl Month {
         let b = text.as_bytes();
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
         if b.len() != 7 || b[4] != b'-' || !digits(0..4) || !digits(5..7) {
-            return Err(format!("'{text}' is not a month: expected YYYY-MM, e.g. 2026-01"));
+            return Err(format!(
+                "'{text}' is not a month: expected YYYY-MM, e.g. 2026-01"
+            ));
         }
-        let year: i32 = text[0..4].parse().map_err(|_| format!("'{text}' has a bad year"))?;
-        let month: i32 = text[5..7].parse().map_err(|_| format!("'{text}' has a bad month"))?;
+        let year: i32 = text[0..4]
+            .parse()
+            .map_err(|_| format!("'{text}' has a bad year"))?;
+        let month: i32 = text[5..7]
+            .parse()
+            .map_err(|_| format!("'{text}' has a bad month"))?;
         if !(1..=12).contains(&month) {
             return Err(format!("'{text}' is not a month: month must be 01..12"));
         }
@@ -33,7 +39,12 @@ impl Month {
 
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.0.div_euclid(12), self.0.rem_euclid(12) + 1)
+        write!(
+            f,
+            "{:04}-{:02}",
+            self.0.div_euclid(12),
+            self.0.rem_euclid(12) + 1
+        )
     }
 }
 
@@ -53,7 +64,17 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["2026-13", "2026-00", "2026/01", "26-01", "2026-1", "2026-01-01", "", "abcd-ef", "2026-+1"] {
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "2026/01",
+            "26-01",
+            "2026-1",
+            "2026-01-01",
+            "",
+            "abcd-ef",
+            "2026-+1",
+        ] {
             assert!(Month::parse(bad).is_err(), "{bad}");
         }
     }

@@ -88,10 +88,16 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
             }
             Var::Unmet { workload, t } => {
                 if v > noise {
-                    unmet.push(Unmet { workload, t, units: v });
+                    unmet.push(Unmet {
+                        workload,
+                        t,
+                        units: v,
+                    });
                 }
             }
-            Var::Shortfall { contract: ContractId(c) } => {
+            Var::Shortfall {
+                contract: ContractId(c),
+            } => {
                 if v > noise {
                     shortfall[c] = v;
                 }

@@ -20,7 +20,12 @@ pub struct LpOutcome {
 }
 
 /// Minimises `objective . x` (or maximises, with `maximise`) subject to the LP's rows, `x >= 0`.
-pub fn solve(lp: &Lp, objective: &[f64], maximise: bool, solver: SolverChoice) -> Result<LpOutcome, SolveError> {
+pub fn solve(
+    lp: &Lp,
+    objective: &[f64],
+    maximise: bool,
+    solver: SolverChoice,
+) -> Result<LpOutcome, SolveError> {
     // Rows without terms: 0 (sense) rhs either holds or makes the LP infeasible outright.
     for row in lp.rows.iter().filter(|r| r.terms.is_empty()) {
         let holds = match row.sense {
@@ -36,9 +41,20 @@ pub fn solve(lp: &Lp, objective: &[f64], maximise: bool, solver: SolverChoice) -
     let row_scale: Vec<f64> = lp
         .rows
         .iter()
-        .map(|r| power_of_two(r.terms.iter().fold(0.0f64, |m, &(j, a)| m.max((a * col_scale[j]).abs()))))
+        .map(|r| {
+            power_of_two(
+                r.terms
+                    .iter()
+                    .fold(0.0f64, |m, &(j, a)| m.max((a * col_scale[j]).abs())),
+            )
+        })
         .collect();
-    let scale = power_of_two(objective.iter().zip(&col_scale).fold(0.0f64, |m, (c, s)| m.max((c * s).abs())));
+    let scale = power_of_two(
+        objective
+            .iter()
+            .zip(&col_scale)
+            .fold(0.0f64, |m, (c, s)| m.max((c * s).abs())),
+    );
     let sign = if maximise { -1.0 } else { 1.0 };
 
     let mut vars = ProblemVariables::new();
@@ -53,7 +69,9 @@ pub fn solve(lp: &Lp, objective: &[f64], maximise: bool, solver: SolverChoice) -
     let unscale = |mut out: LpOutcome| {
         out.x.iter_mut().zip(&col_scale).for_each(|(v, s)| *v *= s);
         if let Some(d) = out.duals.as_mut() {
-            d.iter_mut().zip(&row_scale).for_each(|(v, r)| *v *= sign * scale / r);
+            d.iter_mut()
+                .zip(&row_scale)
+                .for_each(|(v, r)| *v *= sign * scale / r);
         }
         out
     };
@@ -173,7 +191,9 @@ fn add_rows<M: SolverModel>(
 fn map_error(e: ResolutionError) -> SolveError {
     match e {
         ResolutionError::Infeasible => SolveError::Infeasible,
-        ResolutionError::Unbounded => SolveError::Failed("the LP is unbounded (a cost is negative?)".into()),
+        ResolutionError::Unbounded => {
+            SolveError::Failed("the LP is unbounded (a cost is negative?)".into())
+        }
         other => SolveError::Failed(other.to_string()),
     }
 }

@@ -66,7 +66,12 @@ pub fn solve_model(model: &mut Model, solver: SolverChoice) -> Result<Solved, So
         }
         let stage1 = backend::solve(lp, &weights, true, solver)?;
         let best: f64 = weights.iter().zip(&stage1.x).map(|(a, x)| a * x).sum();
-        let terms: Vec<(usize, f64)> = weights.iter().enumerate().filter(|(_, a)| **a != 0.0).map(|(j, a)| (j, *a)).collect();
+        let terms: Vec<(usize, f64)> = weights
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| **a != 0.0)
+            .map(|(j, a)| (j, *a))
+            .collect();
         lp.add_row(RowName::PriorityHold, terms, Sense::Ge, 0.0);
         priority_served = Some(best);
         let cost = lp.cost.clone();
@@ -75,7 +80,12 @@ pub fn solve_model(model: &mut Model, solver: SolverChoice) -> Result<Solved, So
             let hold = (best - tolerance * best.abs().max(1.0)).max(0.0);
             lp.rows.last_mut().expect("hold row").rhs = hold;
             match backend::solve(lp, &cost, false, solver) {
-                Ok(outcome) => return Ok(Solved { outcome, priority_served }),
+                Ok(outcome) => {
+                    return Ok(Solved {
+                        outcome,
+                        priority_served,
+                    })
+                }
                 Err(e) => last = e,
             }
         }
@@ -83,5 +93,8 @@ pub fn solve_model(model: &mut Model, solver: SolverChoice) -> Result<Solved, So
     }
     let cost = lp.cost.clone();
     let outcome = backend::solve(lp, &cost, false, solver)?;
-    Ok(Solved { outcome, priority_served })
+    Ok(Solved {
+        outcome,
+        priority_served,
+    })
 }

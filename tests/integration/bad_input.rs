@@ -24,10 +24,20 @@ fn every_bad_folder_exits_2_naming_each_problem() {
         let out_dir = workdir();
         let out = out_dir.path().join("plan");
         let v = capplan(&["validate", dir.to_str().unwrap()]);
-        let p = capplan(&["plan", dir.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+        let p = capplan(&[
+            "plan",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
         for (cmd, o) in [("validate", &v), ("plan", &p)] {
             if o.status.code() != Some(2) {
-                failures.push(format!("{name}: {cmd} exited {:?}, expected 2\n{}", o.status.code(), stderr(o)));
+                failures.push(format!(
+                    "{name}: {cmd} exited {:?}, expected 2\n{}",
+                    o.status.code(),
+                    stderr(o)
+                ));
             }
             let err = stderr(o);
             if err.contains("panicked") {
@@ -35,7 +45,9 @@ fn every_bad_folder_exits_2_naming_each_problem() {
             }
             for want in expected_lines(dir) {
                 if !err.contains(&want) {
-                    failures.push(format!("{name}: {cmd} did not report `{want}`; stderr:\n{err}"));
+                    failures.push(format!(
+                        "{name}: {cmd} did not report `{want}`; stderr:\n{err}"
+                    ));
                 }
             }
             // Every reported line has the file:line: column: message shape.
@@ -43,7 +55,9 @@ fn every_bad_folder_exits_2_naming_each_problem() {
                 let parts: Vec<&str> = line.splitn(4, ':').collect();
                 let shaped = parts.len() == 4 && parts[1].trim().parse::<u64>().is_ok();
                 if !shaped {
-                    failures.push(format!("{name}: {cmd}: line not shaped file:line: column: message: {line}"));
+                    failures.push(format!(
+                        "{name}: {cmd}: line not shaped file:line: column: message: {line}"
+                    ));
                 }
             }
         }
@@ -90,9 +104,23 @@ fn arbitrary_bytes_never_panic() {
             }
         }
         std::fs::write(&target, &bytes).unwrap();
-        let o = capplan(&["plan", dir.path().to_str().unwrap(), "--out", dir.path().join("out").to_str().unwrap(), "--quiet"]);
+        let o = capplan(&[
+            "plan",
+            dir.path().to_str().unwrap(),
+            "--out",
+            dir.path().join("out").to_str().unwrap(),
+            "--quiet",
+        ]);
         let code = o.status.code();
-        assert!(matches!(code, Some(0..=2)), "round {round}: exit {code:?}\n{}", stderr(&o));
-        assert!(!stderr(&o).contains("panicked"), "round {round}: panic\n{}", stderr(&o));
+        assert!(
+            matches!(code, Some(0..=2)),
+            "round {round}: exit {code:?}\n{}",
+            stderr(&o)
+        );
+        assert!(
+            !stderr(&o).contains("panicked"),
+            "round {round}: panic\n{}",
+            stderr(&o)
+        );
     }
 }

@@ -14,7 +14,10 @@ use std::path::Path;
 const REL: f64 = 1e-6;
 
 fn cases() -> Vec<std::path::PathBuf> {
-    folders(&fixtures()).into_iter().filter(|p| !p.ends_with("bad")).collect()
+    folders(&fixtures())
+        .into_iter()
+        .filter(|p| !p.ends_with("bad"))
+        .collect()
 }
 
 fn expected(dir: &Path) -> Value {
@@ -23,7 +26,9 @@ fn expected(dir: &Path) -> Value {
 }
 
 fn num(v: &Value, key: &str) -> f64 {
-    v[key].as_f64().unwrap_or_else(|| panic!("expected.json: {key} missing"))
+    v[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("expected.json: {key} missing"))
 }
 
 /// Compares one optimal fixture; returns the problems found.
@@ -49,15 +54,34 @@ fn check_optimal(dir: &Path, exp: &Value) -> Vec<String> {
         let mut got: BTreeMap<(String, String, String, String, String), f64> = m
             .allocation
             .iter()
-            .map(|a| ((a.period.clone(), a.workload.clone(), a.provider.clone(), a.region.clone(), a.sku.clone()), a.units))
+            .map(|a| {
+                (
+                    (
+                        a.period.clone(),
+                        a.workload.clone(),
+                        a.provider.clone(),
+                        a.region.clone(),
+                        a.sku.clone(),
+                    ),
+                    a.units,
+                )
+            })
             .collect();
         for r in rows {
             let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
-            let key = (s("period"), s("workload"), s("provider"), s("region"), s("sku"));
+            let key = (
+                s("period"),
+                s("workload"),
+                s("provider"),
+                s("region"),
+                s("sku"),
+            );
             let want = num(r, "units");
             match got.remove(&key) {
                 Some(units) if close(units, want, 1e-5) => {}
-                Some(units) => bad.push(format!("allocation {key:?}: got {units}, expected {want}")),
+                Some(units) => {
+                    bad.push(format!("allocation {key:?}: got {units}, expected {want}"))
+                }
                 None => bad.push(format!("allocation {key:?}: missing, expected {want}")),
             }
         }
@@ -71,9 +95,15 @@ fn check_optimal(dir: &Path, exp: &Value) -> Vec<String> {
         let id = c["contract"].as_str().unwrap_or_default();
         match m.contracts.iter().find(|k| k.contract == id) {
             Some(k) => {
-                for (key, got) in [("spend_usd", k.spend_usd), ("shortfall_usd", k.shortfall_usd)] {
+                for (key, got) in [
+                    ("spend_usd", k.spend_usd),
+                    ("shortfall_usd", k.shortfall_usd),
+                ] {
                     if c.get(key).is_some() && !close(got, num(c, key), REL) {
-                        bad.push(format!("contract {id} {key}: got {got}, expected {}", num(c, key)));
+                        bad.push(format!(
+                            "contract {id} {key}: got {got}, expected {}",
+                            num(c, key)
+                        ));
                     }
                 }
             }
@@ -81,10 +111,21 @@ fn check_optimal(dir: &Path, exp: &Value) -> Vec<String> {
         }
     }
     for u in exp["unmet"].as_array().into_iter().flatten() {
-        let (p, w) = (u["period"].as_str().unwrap_or_default(), u["workload"].as_str().unwrap_or_default());
-        let got = m.unmet.iter().find(|r| r.period == p && r.workload == w).map(|r| r.unmet).unwrap_or(0.0);
+        let (p, w) = (
+            u["period"].as_str().unwrap_or_default(),
+            u["workload"].as_str().unwrap_or_default(),
+        );
+        let got = m
+            .unmet
+            .iter()
+            .find(|r| r.period == p && r.workload == w)
+            .map(|r| r.unmet)
+            .unwrap_or(0.0);
         if !close(got, num(u, "unmet"), 1e-5) {
-            bad.push(format!("unmet {p} {w}: got {got}, expected {}", num(u, "unmet")));
+            bad.push(format!(
+                "unmet {p} {w}: got {got}, expected {}",
+                num(u, "unmet")
+            ));
         }
     }
     if let Some(problem) = relaxation_moves_optimum(dir, &sc, m.totals.objective_usd) {
@@ -108,7 +149,10 @@ fn relaxation_moves_optimum(dir: &Path, sc: &Scenario, objective: f64) -> Option
         relaxed.contracts.clear();
         "take-or-pay"
     } else if name.starts_with("contract_discount") {
-        relaxed.contracts.iter_mut().for_each(|c| c.discount_pct = 0.0);
+        relaxed
+            .contracts
+            .iter_mut()
+            .for_each(|c| c.discount_pct = 0.0);
         "contract discount"
     } else if name.starts_with("npv") {
         relaxed.discount_rate = 0.0;
@@ -131,7 +175,8 @@ fn relaxation_moves_optimum(dir: &Path, sc: &Scenario, objective: f64) -> Option
         Ok(s) => s.objective_usd,
         Err(e) => return Some(format!("relaxing {family} made it unsolvable: {e}")),
     };
-    (close(other, objective, 1e-7)).then(|| format!("relaxing {family} leaves the optimum at {other}: it does not bind"))
+    (close(other, objective, 1e-7))
+        .then(|| format!("relaxing {family} leaves the optimum at {other}: it does not bind"))
 }
 
 fn check_infeasible(dir: &Path, exp: &Value) -> Vec<String> {
@@ -139,22 +184,38 @@ fn check_infeasible(dir: &Path, exp: &Value) -> Vec<String> {
     let mut bad = Vec::new();
     match capplan::solve(&sc, SolverChoice::Clarabel) {
         Err(capplan::error::Error::Infeasible(_)) => {}
-        other => return vec![format!("expected infeasible, got {:?}", other.map(|s| s.objective_usd))],
+        other => {
+            return vec![format!(
+                "expected infeasible, got {:?}",
+                other.map(|s| s.objective_usd)
+            )]
+        }
     }
-    let short = capplan::solve::diagnose::demand_shortfalls(&sc, SolverChoice::Clarabel).expect("elastic solve");
+    let short = capplan::solve::diagnose::demand_shortfalls(&sc, SolverChoice::Clarabel)
+        .expect("elastic solve");
     let want = exp["shortfalls"].as_array().expect("shortfalls");
     if short.len() != want.len() {
-        bad.push(format!("{} shortfall rows, expected {}", short.len(), want.len()));
+        bad.push(format!(
+            "{} shortfall rows, expected {}",
+            short.len(),
+            want.len()
+        ));
     }
     for w in want {
-        let (p, wl) = (w["period"].as_str().unwrap_or_default(), w["workload"].as_str().unwrap_or_default());
+        let (p, wl) = (
+            w["period"].as_str().unwrap_or_default(),
+            w["workload"].as_str().unwrap_or_default(),
+        );
         let got = short
             .iter()
             .find(|s| sc.month(s.t).to_string() == p && sc.workloads[s.workload.0].id == wl)
             .map(|s| s.short);
         match got {
             Some(g) if close(g, num(w, "short"), 1e-5) => {}
-            other => bad.push(format!("shortfall {p} {wl}: got {other:?}, expected {}", num(w, "short"))),
+            other => bad.push(format!(
+                "shortfall {p} {wl}: got {other:?}, expected {}",
+                num(w, "short")
+            )),
         }
     }
     bad
@@ -173,41 +234,79 @@ fn every_fixture_matches_its_hand_computed_optimum() {
             other => vec![format!("unknown status {other:?}")],
         };
         for p in problems {
-            failures.push(format!("{}: {p}", dir.file_name().unwrap().to_string_lossy()));
+            failures.push(format!(
+                "{}: {p}",
+                dir.file_name().unwrap().to_string_lossy()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_fixture_documents_its_hand_computation() {
     for dir in cases() {
         let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
-        assert!(readme.len() > 200, "{}: README.md with the hand computation is missing", dir.display());
+        assert!(
+            readme.len() > 200,
+            "{}: README.md with the hand computation is missing",
+            dir.display()
+        );
     }
 }
 
 #[test]
 fn fixtures_cover_every_family_and_rule_mode() {
-    let names: Vec<String> = cases().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = cases()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
     let mut kinds = std::collections::BTreeSet::new();
     for dir in cases() {
         if let Ok(sc) = capplan::load(&dir) {
             for r in &sc.rules {
-                kinds.insert(r.kind.label().split(' ').next().unwrap().to_string()
-                    + match r.kind {
-                        RuleKind::FirstOn(capplan::scenario::FirstOnMode::Priority) => "/priority",
-                        RuleKind::FirstOn(capplan::scenario::FirstOnMode::Window) => "/window",
-                        RuleKind::FirstOn(capplan::scenario::FirstOnMode::Share(_)) => "/share",
-                        _ => "",
-                    });
+                kinds.insert(
+                    r.kind.label().split(' ').next().unwrap().to_string()
+                        + match r.kind {
+                            RuleKind::FirstOn(capplan::scenario::FirstOnMode::Priority) => {
+                                "/priority"
+                            }
+                            RuleKind::FirstOn(capplan::scenario::FirstOnMode::Window) => "/window",
+                            RuleKind::FirstOn(capplan::scenario::FirstOnMode::Share(_)) => "/share",
+                            _ => "",
+                        },
+                );
             }
         }
     }
-    for k in ["exclusive", "forbid", "min_share", "max_share", "first_on/priority", "first_on/window", "first_on/share"] {
+    for k in [
+        "exclusive",
+        "forbid",
+        "min_share",
+        "max_share",
+        "first_on/priority",
+        "first_on/window",
+        "first_on/share",
+    ] {
         assert!(kinds.contains(k), "no fixture has a {k} rule: {kinds:?}");
     }
-    for family in ["capacity", "power", "take_or_pay", "unmet", "npv", "perf", "contract_discount"] {
-        assert!(names.iter().any(|n| n.contains(family)), "no fixture for {family}");
+    for family in [
+        "capacity",
+        "power",
+        "take_or_pay",
+        "unmet",
+        "npv",
+        "perf",
+        "contract_discount",
+    ] {
+        assert!(
+            names.iter().any(|n| n.contains(family)),
+            "no fixture for {family}"
+        );
     }
 }

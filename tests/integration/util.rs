@@ -13,7 +13,11 @@ pub fn fixtures() -> PathBuf {
 
 /// Runs the capplan binary with `args`.
 pub fn capplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capplan")).args(args).current_dir(repo()).output().expect("run capplan")
+    Command::new(env!("CARGO_BIN_EXE_capplan"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run capplan")
 }
 
 pub fn stderr(o: &Output) -> String {

@@ -16,7 +16,15 @@ pub fn add(sc: &Scenario, cols: &Columns, lp: &mut Lp) {
                 terms.push((by_t[i].2, 1.0));
                 i += 1;
             }
-            lp.add_row(RowName::Capacity { offer: OfferId(o), t }, terms, Sense::Le, offer.max_units);
+            lp.add_row(
+                RowName::Capacity {
+                    offer: OfferId(o),
+                    t,
+                },
+                terms,
+                Sense::Le,
+                offer.max_units,
+            );
         }
     }
 }

@@ -21,6 +21,13 @@ pub fn add(sc: &Scenario, cols: &Columns, lp: &mut Lp) {
             }
         }
         terms.push((cols.shortfall[c], 1.0));
-        lp.add_row(RowName::TakeOrPay { contract: ContractId(c) }, terms, Sense::Ge, contract.commit_usd);
+        lp.add_row(
+            RowName::TakeOrPay {
+                contract: ContractId(c),
+            },
+            terms,
+            Sense::Ge,
+            contract.commit_usd,
+        );
     }
 }

@@ -29,13 +29,25 @@ pub fn restrict(sc: &Scenario, access: &mut Access) {
 /// `share` mode rows and the `priority` mode's first-stage objective.
 pub fn add(sc: &Scenario, cols: &Columns, lp: &mut Lp) {
     for (r, rule) in sc.rules.iter().enumerate() {
-        let RuleKind::FirstOn(mode) = rule.kind else { continue };
+        let RuleKind::FirstOn(mode) = rule.kind else {
+            continue;
+        };
         for t in rule.window.months() {
             match mode {
                 FirstOnMode::Share(share) => {
                     if sc.provider_can_serve(rule.provider, rule.workload, t) {
                         let name = RowName::FirstOnShare { rule: RuleId(r), t };
-                        add_share_row(sc, cols, lp, name, rule.workload, rule.provider, t, share, Sense::Ge);
+                        add_share_row(
+                            sc,
+                            cols,
+                            lp,
+                            name,
+                            rule.workload,
+                            rule.provider,
+                            t,
+                            share,
+                            Sense::Ge,
+                        );
                     }
                 }
                 FirstOnMode::Priority => {

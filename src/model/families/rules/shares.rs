@@ -18,7 +18,17 @@ pub fn add(sc: &Scenario, cols: &Columns, lp: &mut Lp) {
                 Sense::Ge => RowName::MinShare { rule: RuleId(r), t },
                 _ => RowName::MaxShare { rule: RuleId(r), t },
             };
-            add_share_row(sc, cols, lp, name, rule.workload, rule.provider, t, share, sense);
+            add_share_row(
+                sc,
+                cols,
+                lp,
+                name,
+                rule.workload,
+                rule.provider,
+                t,
+                share,
+                sense,
+            );
         }
     }
 }

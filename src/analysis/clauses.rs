@@ -1,0 +1,143 @@
+//! The price of every clause: re-solve with each rule and each contract removed, and each
+//! `first_on` rule under each of its three readings. Solves run in parallel; each is independent
+//! and deterministic, so results do not depend on the thread count.
+
+use crate::scenario::{FirstOnMode, RuleKind, Scenario};
+use crate::solve::SolverChoice;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Share used for the `share` reading of a `first_on` rule that has no share of its own.
+pub const DEFAULT_FIRST_ON_SHARE: f64 = 0.5;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClausePrice {
+    pub clause: String,
+    pub kind: String,
+    /// "as written", or the `first_on` reading solved ("mode=priority", ...).
+    pub variant: String,
+    /// Objective with the clause (as written or in that reading); `None` if infeasible.
+    pub objective_usd: Option<f64>,
+    /// Objective with the clause removed; `None` if infeasible.
+    pub objective_without_usd: Option<f64>,
+}
+
+/// Differences below this fraction of the objective are the solver's accuracy, not a price.
+pub const NOISE: f64 = 1e-8;
+
+impl ClausePrice {
+    /// What the clause costs: objective with it minus objective without it (0 within `NOISE`).
+    pub fn delta_usd(&self) -> Option<f64> {
+        let (with, without) = (self.objective_usd?, self.objective_without_usd?);
+        let delta = with - without;
+        Some(if delta.abs() <= NOISE * with.abs().max(without.abs()) {
+            0.0
+        } else {
+            delta
+        })
+    }
+
+    pub fn delta_pct(&self) -> Option<f64> {
+        let without = self.objective_without_usd?;
+        (without != 0.0).then(|| 100.0 * self.delta_usd().unwrap_or(0.0) / without)
+    }
+}
+
+/// One scenario to solve.
+enum Variant {
+    WithoutRule(usize),
+    WithoutContract(usize),
+    FirstOnMode(usize, FirstOnMode),
+}
+
+/// Prices every clause of `sc`, whose own optimum is `base_objective`.
+pub fn price(
+    sc: &Scenario,
+    base_objective: f64,
+    solver: SolverChoice,
+    quiet: bool,
+) -> Vec<ClausePrice> {
+    let mut variants = Vec::new();
+    for (r, rule) in sc.rules.iter().enumerate() {
+        variants.push(Variant::WithoutRule(r));
+        if let RuleKind::FirstOn(mode) = rule.kind {
+            let share = match mode {
+                FirstOnMode::Share(s) => s,
+                _ => DEFAULT_FIRST_ON_SHARE,
+            };
+            for m in [
+                FirstOnMode::Priority,
+                FirstOnMode::Window,
+                FirstOnMode::Share(share),
+            ] {
+                variants.push(Variant::FirstOnMode(r, m));
+            }
+        }
+    }
+    variants.extend((0..sc.contracts.len()).map(Variant::WithoutContract));
+
+    let bar = super::progress(variants.len() as u64, "pricing clauses", quiet);
+    let objectives: Vec<Option<f64>> = variants
+        .par_iter()
+        .map(|v| {
+            let mut s = sc.clone();
+            match *v {
+                Variant::WithoutRule(r) => {
+                    s.rules.remove(r);
+                }
+                Variant::WithoutContract(c) => {
+                    s.contracts.remove(c);
+                }
+                Variant::FirstOnMode(r, m) => s.rules[r].kind = RuleKind::FirstOn(m),
+            }
+            let objective = crate::solve(&s, solver).ok().map(|sol| sol.objective_usd);
+            bar.inc(1);
+            objective
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    let mut out = Vec::new();
+    let mut without_rule = vec![None; sc.rules.len()];
+    for (v, obj) in variants.iter().zip(&objectives) {
+        if let Variant::WithoutRule(r) = v {
+            without_rule[*r] = *obj;
+        }
+    }
+    for (v, obj) in variants.iter().zip(objectives) {
+        match *v {
+            Variant::WithoutRule(r) => out.push(ClausePrice {
+                clause: sc.rules[r].id.clone(),
+                kind: sc.rules[r].kind.label(),
+                variant: "as written".into(),
+                objective_usd: Some(base_objective),
+                objective_without_usd: obj,
+            }),
+            Variant::FirstOnMode(r, m) => out.push(ClausePrice {
+                clause: sc.rules[r].id.clone(),
+                kind: sc.rules[r].kind.label(),
+                variant: match m {
+                    FirstOnMode::Priority => "mode=priority".into(),
+                    FirstOnMode::Window => "mode=window".into(),
+                    FirstOnMode::Share(s) => format!("mode=share {s}"),
+                },
+                objective_usd: obj,
+                objective_without_usd: without_rule[r],
+            }),
+            Variant::WithoutContract(c) => {
+                let k = &sc.contracts[c];
+                out.push(ClausePrice {
+                    clause: k.id.clone(),
+                    kind: format!(
+                        "take_or_pay {}% off",
+                        crate::report::format::num(k.discount_pct, 2)
+                    ),
+                    variant: "as written".into(),
+                    objective_usd: Some(base_objective),
+                    objective_without_usd: obj,
+                })
+            }
+        }
+    }
+    out
+}
