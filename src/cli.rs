@@ -64,10 +64,36 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Why is this workload-month served where it is? The options, the choice, what kept others out.
+    #[command(
+        long_about = "Solve the scenario, then explain one workload-month: every tranche that could serve it \
+                            with its price per demand-unit-hour (after perf and contract discounts), the units \
+                            chosen, and for every option the constraints that make it dearer or cheaper than its \
+                            price (tranche full, site power at its limit, a commitment in shortfall that makes spend \
+                            there free, a share rule at its bound), or the rule that keeps the workload off it."
+    )]
+    Explain {
+        /// The scenario folder.
+        dir: PathBuf,
+        /// The workload id, e.g. training.
+        #[arg(long)]
+        workload: String,
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        solver: SolverChoice,
+    },
 }
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Explain {
+            dir,
+            workload,
+            period,
+            solver,
+        } => explain(&dir, &workload, &period, solver),
         Command::Validate { dir } => validate(&dir),
         Command::Plan {
             dir,
@@ -77,6 +103,31 @@ pub fn run(cli: Cli) -> Result<()> {
             quiet,
         } => plan(&dir, out, solver, price_clauses, quiet),
     }
+}
+
+fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Result<()> {
+    let sc = crate::load(dir)?;
+    let w = sc.workload_id(workload).ok_or_else(|| {
+        let known: Vec<&str> = sc.workloads.iter().map(|w| w.id.as_str()).collect();
+        Error::Usage(format!(
+            "unknown workload '{workload}' (known: {})",
+            known.join(", ")
+        ))
+    })?;
+    let month = crate::scenario::Month::parse(period).map_err(Error::Usage)?;
+    let t = sc.period_index(month).ok_or_else(|| {
+        Error::Usage(format!(
+            "{period} is outside the horizon {}..{}",
+            sc.start,
+            sc.end()
+        ))
+    })?;
+    let (model, sol) = crate::solve_with_model(&sc, solver)?;
+    print!(
+        "{}",
+        crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
+    );
+    Ok(())
 }
 
 fn validate(dir: &Path) -> Result<()> {

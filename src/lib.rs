@@ -48,9 +48,20 @@ pub fn scenario_name(dir: &Path) -> String {
 
 /// Builds and solves SPEC's model. An infeasible model is explained by the elastic re-solve.
 pub fn solve(sc: &Scenario, solver: SolverChoice) -> Result<solution::Solution> {
+    solve_with_model(sc, solver).map(|(_, s)| s)
+}
+
+/// As [`solve`], also returning the model (its rows' terms, for explaining the plan).
+pub fn solve_with_model(
+    sc: &Scenario,
+    solver: SolverChoice,
+) -> Result<(model::Model, solution::Solution)> {
     let mut model = model::build(sc, false);
     match solve::solve_model(&mut model, solver) {
-        Ok(solved) => Ok(solution::extract(sc, &model, &solved, solver.name())),
+        Ok(solved) => {
+            let sol = solution::extract(sc, &model, &solved, solver.name());
+            Ok((model, sol))
+        }
         Err(SolveError::Infeasible) => Err(Error::Infeasible(explain_infeasible(sc, solver))),
         Err(SolveError::Failed(msg)) => Err(Error::Solver(msg)),
     }

@@ -61,6 +61,8 @@ pub struct Solution {
     pub note: Option<String>,
     pub variables: usize,
     pub nonzeros: usize,
+    /// Raw column values, as the solver returned them (for explaining the plan).
+    pub values: Vec<f64>,
 }
 
 pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static str) -> Solution {
@@ -127,5 +129,6 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         note: solved.outcome.note.clone(),
         variables: lp.vars.len(),
         nonzeros: lp.nonzeros(),
+        values: x.clone(),
     }
 }

@@ -134,3 +134,89 @@ fn clause_prices_are_independent_of_thread_count() {
     let key = |v: &[clauses::ClausePrice]| v.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>();
     assert_eq!(key(&a), key(&b));
 }
+
+/// `explain` on power_binding, January: gb200 at 2.00 carries the power value (+1.00 per
+/// demand-unit-hour, 2 kW at 0.50); h100 at 2.40 carries its full tranche (+0.10) and power
+/// (+0.50); azure at 3.00 sets the price. Every chosen option's effective cost is the marginal 3.00.
+#[test]
+fn explain_splits_each_option_cost_by_constraint() {
+    let sc = capplan::load(&fixtures().join("power_binding")).unwrap();
+    let (model, sol) = capplan::solve_with_model(&sc, SolverChoice::Clarabel).unwrap();
+    let w = sc.workload_id("train").unwrap();
+    let e = capplan::analysis::explain::explain(&sc, &model, &sol, w, 0);
+    assert!(close(e.marginal.unwrap(), 3.0, 1e-6));
+    let find = |part: &str| e.options.iter().find(|o| o.label.contains(part)).unwrap();
+    let gb200 = find("gb200");
+    assert!(close(gb200.units, 30.0, 1e-6) && close(gb200.effective.unwrap(), 3.0, 1e-6));
+    assert!(gb200
+        .reasons
+        .iter()
+        .any(|r| r.what.starts_with("power") && close(r.usd_per_unit_hour, 1.0, 1e-5)));
+    let h100 = find("oracle/abilene/h100");
+    assert!(h100
+        .reasons
+        .iter()
+        .any(|r| r.what.starts_with("tranche full") && close(r.usd_per_unit_hour, 0.1, 1e-5)));
+    assert!(h100
+        .reasons
+        .iter()
+        .any(|r| r.what.starts_with("power") && close(r.usd_per_unit_hour, 0.5, 1e-5)));
+    assert!(find("azure").reasons.is_empty());
+    assert!(e.render().contains("at the margin"));
+}
+
+/// `explain` names the rule that keeps a workload off a cheaper provider.
+#[test]
+fn explain_names_the_blocking_rule() {
+    let sc = capplan::load(&fixtures().join("rule_exclusive")).unwrap();
+    let (model, sol) = capplan::solve_with_model(&sc, SolverChoice::Clarabel).unwrap();
+    let rule = &sc.rules[0];
+    let t = rule.window.first;
+    let e = capplan::analysis::explain::explain(&sc, &model, &sol, rule.workload, t);
+    let blocked: Vec<_> = e
+        .options
+        .iter()
+        .filter_map(|o| o.blocked_by.as_deref())
+        .collect();
+    assert!(
+        blocked
+            .iter()
+            .any(|b| b.contains(&rule.id) && b.contains("exclusive")),
+        "{}",
+        e.render()
+    );
+}
+
+#[test]
+fn explain_command_runs_and_rejects_unknown_names() {
+    use super::util::{capplan as run, stdout};
+    let dir = fixtures().join("power_binding");
+    let ok = run(&[
+        "explain",
+        dir.to_str().unwrap(),
+        "--workload",
+        "train",
+        "--period",
+        "2026-01",
+    ]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(stdout(&ok).contains("oracle/abilene/gb200"));
+    let bad = run(&[
+        "explain",
+        dir.to_str().unwrap(),
+        "--workload",
+        "nope",
+        "--period",
+        "2026-01",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let outside = run(&[
+        "explain",
+        dir.to_str().unwrap(),
+        "--workload",
+        "train",
+        "--period",
+        "2030-01",
+    ]);
+    assert_eq!(outside.status.code(), Some(2));
+}

@@ -2,14 +2,14 @@
 //! in each month of the rule's window. They remove columns rather than add rows.
 
 use super::Access;
-use crate::scenario::{RuleKind, Scenario};
+use crate::scenario::{RuleId, RuleKind, Scenario};
 
 pub fn restrict(sc: &Scenario, access: &mut Access) {
-    for rule in &sc.rules {
+    for (r, rule) in sc.rules.iter().enumerate() {
         for t in rule.window.months() {
             match rule.kind {
-                RuleKind::Exclusive => access.only(rule.workload, rule.provider, t),
-                RuleKind::Forbid => access.block(rule.workload, rule.provider, t),
+                RuleKind::Exclusive => access.only(rule.workload, rule.provider, t, RuleId(r)),
+                RuleKind::Forbid => access.block(rule.workload, rule.provider, t, RuleId(r)),
                 _ => {}
             }
         }

@@ -15,11 +15,11 @@ use crate::scenario::{FirstOnMode, RuleId, RuleKind, Scenario};
 
 /// `window` mode: keep the workload on the provider in months the provider can support it.
 pub fn restrict(sc: &Scenario, access: &mut Access) {
-    for rule in &sc.rules {
+    for (r, rule) in sc.rules.iter().enumerate() {
         if rule.kind == RuleKind::FirstOn(FirstOnMode::Window) {
             for t in rule.window.months() {
                 if sc.provider_can_serve(rule.provider, rule.workload, t) {
-                    access.only(rule.workload, rule.provider, t);
+                    access.only(rule.workload, rule.provider, t, RuleId(r));
                 }
             }
         }
