@@ -100,5 +100,21 @@ fn explain_infeasible(sc: &Scenario, solver: SolverChoice) -> String {
         ),
         Err(e) => text.push_str(&format!("The elastic re-solve failed too: {e:?}")),
     }
-    text
+    match solve::diagnose::constraint_relaxations(sc, solver) {
+        Ok(Some(relax)) if !relax.is_empty() => {
+            text.push_str(
+                "\nOr relax these constraints (an irreducible set: each is needed; found by an elastic re-solve with \
+                 priced slacks, then narrowed one by one):\n",
+            );
+            for r in &relax {
+                text.push_str(&format!("  - {}\n", r.describe(sc)));
+            }
+        }
+        Ok(_) => text.push_str(
+            "\nNo relaxation of capacity, power or rules makes the plan feasible: the demand itself exceeds what the \
+             offers can serve.",
+        ),
+        Err(e) => text.push_str(&format!("\nThe constraint diagnosis failed: {e:?}")),
+    }
+    text.trim_end().to_string()
 }

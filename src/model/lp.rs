@@ -16,6 +16,8 @@ pub enum Var {
     Unmet { workload: WorkloadId, t: usize },
     /// `s[c]`: take-or-pay shortfall, USD.
     Shortfall { contract: ContractId },
+    /// Elastic slack on row `row` (infeasibility diagnosis only).
+    Slack { row: usize },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

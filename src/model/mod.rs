@@ -20,9 +20,15 @@ pub struct Model {
 /// Builds SPEC's model. With `elastic_demand`, every workload gets an unmet column (hard ones at
 /// zero cost, for the caller to price): used to explain infeasibility.
 pub fn build(sc: &Scenario, elastic_demand: bool) -> Model {
+    build_with(sc, elastic_demand, false)
+}
+
+/// As [`build`]; with `elastic_access`, columns that access rules remove are declared too and
+/// listed in `Columns::blocked`, for the infeasibility diagnosis to price.
+pub fn build_with(sc: &Scenario, elastic_demand: bool, elastic_access: bool) -> Model {
     let access = Access::build(sc);
     let mut lp = Lp::default();
-    let cols = variables::declare(sc, &access, elastic_demand, &mut lp);
+    let cols = variables::declare(sc, &access, elastic_demand, elastic_access, &mut lp);
     families::add_all(sc, &cols, &mut lp);
     Model { lp, cols }
 }

@@ -4,7 +4,7 @@
 
 use super::families::rules::Access;
 use super::lp::{Lp, Var};
-use crate::scenario::{ContractId, OfferId, Scenario, WorkloadId};
+use crate::scenario::{ContractId, OfferId, RuleId, Scenario, WorkloadId};
 
 /// Where the columns of each kind are, for the constraint families to look up.
 #[derive(Debug, Default)]
@@ -17,11 +17,20 @@ pub struct Columns {
     pub unmet: Vec<Option<usize>>,
     /// Per contract: its shortfall column.
     pub shortfall: Vec<usize>,
+    /// With `elastic_access`: columns a rule would have removed, and that rule.
+    pub blocked: Vec<(usize, RuleId)>,
 }
 
 /// `elastic_demand`: give every workload an unmet column (for the infeasibility diagnosis);
 /// hard workloads' unmet columns then cost nothing here and are priced by the caller.
-pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp) -> Columns {
+/// `elastic_access`: also declare the columns access rules remove, listed in `Columns::blocked`.
+pub fn declare(
+    sc: &Scenario,
+    access: &Access,
+    elastic_demand: bool,
+    elastic_access: bool,
+    lp: &mut Lp,
+) -> Columns {
     let periods = sc.periods;
     let h = sc.hours_per_month;
     let mut cols = Columns {
@@ -29,6 +38,7 @@ pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp
         by_demand: vec![Vec::new(); sc.workloads.len() * periods],
         unmet: vec![None; sc.workloads.len() * periods],
         shortfall: Vec::with_capacity(sc.contracts.len()),
+        blocked: Vec::new(),
     };
     for (o, offer) in sc.offers.iter().enumerate() {
         let offer_id = OfferId(o);
@@ -39,7 +49,8 @@ pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp
         for t in offer.window.months() {
             let cost = sc.discount_factor(t) * sc.effective_price(offer_id, t) * h;
             for &w in &servable {
-                if !access.allowed(w, offer.provider, t) {
+                let blocked_by = access.blocked_by(w, offer.provider, t);
+                if blocked_by.is_some() && !elastic_access {
                     continue;
                 }
                 let useful = sc.demand(w, t) / sc.perf(w, offer.sku);
@@ -55,6 +66,9 @@ pub fn declare(sc: &Scenario, access: &Access, elastic_demand: bool, lp: &mut Lp
                     useful,
                 );
                 cols.by_offer[o].push((t, w, j));
+                if let Some(rule) = blocked_by {
+                    cols.blocked.push((j, rule));
+                }
                 cols.by_demand[w.0 * periods + t].push((offer_id, j));
             }
         }

@@ -104,6 +104,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                     shortfall[c] = v;
                 }
             }
+            Var::Slack { .. } => {}
         }
     }
     let rows = lp

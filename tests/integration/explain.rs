@@ -220,3 +220,83 @@ fn explain_command_runs_and_rejects_unknown_names() {
     ]);
     assert_eq!(outside.status.code(), Some(2));
 }
+
+use capplan::solve::diagnose::{constraint_relaxations, Group};
+
+fn feasible(sc: &capplan::scenario::Scenario) -> bool {
+    capplan::solve(sc, SolverChoice::Clarabel).is_ok()
+}
+
+/// infeasible_hard_demand: train needs 150 in January; aws h100 (100 units) and azure gb200 (10
+/// units, perf 2) give 120. Cheapest relaxation relative to its limit: aws +30 units (30% of 100)
+/// rather than azure +15 (150% of 10).
+#[test]
+fn infeasibility_names_the_capacity_to_add() {
+    let sc = capplan::load(&fixtures().join("infeasible_hard_demand")).unwrap();
+    let relax = constraint_relaxations(&sc, SolverChoice::Clarabel)
+        .unwrap()
+        .expect("a relaxation");
+    assert_eq!(relax.len(), 1, "{relax:?}");
+    let Group::Tranche(o) = relax[0].group else {
+        panic!("{relax:?}")
+    };
+    assert_eq!(sc.offers[o.0].line, 2);
+    assert_eq!(relax[0].by_month.len(), 1);
+    assert!(close(relax[0].by_month[0].1, 30.0, 1e-5));
+    // Applying it makes the plan feasible: an extra tranche of that size, that month, same price.
+    let mut fixed = sc.clone();
+    let mut extra = sc.offers[o.0].clone();
+    let (t, amount) = relax[0].by_month[0];
+    extra.window = capplan::scenario::Window { first: t, last: t };
+    extra.max_units = amount * (1.0 + 1e-6);
+    fixed.offers.push(extra);
+    assert!(!feasible(&sc) && feasible(&fixed));
+}
+
+/// infeasible_rule_power: the exclusive rule keeps train on oracle, whose power allows 50 units in
+/// January (0.1 MW / 2 kW) and 80 in February. Relaxing the rule (50 + 20 demand units, 0.7 of a
+/// month's demand) weighs less than the power rows (100% and 25% of their MW).
+#[test]
+fn infeasibility_names_the_rule_to_relax() {
+    let sc = capplan::load(&fixtures().join("infeasible_rule_power")).unwrap();
+    let relax = constraint_relaxations(&sc, SolverChoice::Clarabel)
+        .unwrap()
+        .expect("a relaxation");
+    assert_eq!(relax.len(), 1, "{relax:?}");
+    assert!(matches!(relax[0].group, Group::Rule(_)));
+    let amounts: Vec<f64> = relax[0].by_month.iter().map(|m| m.1).collect();
+    assert!(
+        amounts.len() == 2 && close(amounts[0], 50.0, 1e-5) && close(amounts[1], 20.0, 1e-5),
+        "{amounts:?}"
+    );
+    let mut fixed = sc.clone();
+    fixed.rules.clear();
+    assert!(feasible(&fixed));
+}
+
+/// The same scenario with oracle as the only provider: only power can give. January needs
+/// +0.1 MW (50 more gb200 at 2 kW), February and March +0.04 MW (20 more each).
+#[test]
+fn infeasibility_names_the_power_to_add() {
+    let mut sc = capplan::load(&fixtures().join("infeasible_rule_power")).unwrap();
+    sc.rules.clear();
+    let aws = sc.providers.iter().position(|p| p.id == "aws").unwrap();
+    sc.offers.retain(|o| o.provider.0 != aws);
+    let relax = constraint_relaxations(&sc, SolverChoice::Clarabel)
+        .unwrap()
+        .expect("a relaxation");
+    let mw: f64 = relax
+        .iter()
+        .filter(|r| matches!(r.group, Group::Power(_)))
+        .flat_map(|r| r.by_month.iter().map(|m| m.1))
+        .sum();
+    assert!(
+        relax.iter().all(|r| matches!(r.group, Group::Power(_))),
+        "{relax:?}"
+    );
+    assert!(close(mw, 0.1 + 0.04 + 0.04, 1e-5), "{relax:?}");
+    let text = capplan::solve(&sc, SolverChoice::Clarabel)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("power at oracle/abilene"), "{text}");
+}
