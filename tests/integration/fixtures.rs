@@ -310,3 +310,40 @@ fn fixtures_cover_every_family_and_rule_mode() {
         );
     }
 }
+
+/// Every backend built into this binary gives the same optimum on every fixture (the default
+/// build has Clarabel only; `--features highs,microlp` adds the others).
+#[test]
+fn every_built_backend_agrees_on_every_fixture() {
+    let others: Vec<SolverChoice> = [SolverChoice::Highs, SolverChoice::Microlp]
+        .into_iter()
+        .filter(|s| s.is_built())
+        .collect();
+    if others.is_empty() {
+        eprintln!("only Clarabel is built: no other backend to compare (build with --features highs,microlp)");
+        return;
+    }
+    for dir in cases() {
+        let sc = capplan::load(&dir).unwrap();
+        let base = capplan::solve(&sc, SolverChoice::Clarabel)
+            .map(|s| s.objective_usd)
+            .ok();
+        for &solver in &others {
+            let other = capplan::solve(&sc, solver).map(|s| s.objective_usd).ok();
+            match (base, other) {
+                (Some(a), Some(b)) => assert!(
+                    close(b, a, 1e-6),
+                    "{}: {} gives {b}, clarabel {a}",
+                    dir.display(),
+                    solver.name()
+                ),
+                (None, None) => {}
+                _ => panic!(
+                    "{}: {} and clarabel disagree on feasibility",
+                    dir.display(),
+                    solver.name()
+                ),
+            }
+        }
+    }
+}
