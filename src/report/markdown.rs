@@ -70,6 +70,7 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
     contracts(&mut s, m);
     unmet(&mut s, m);
     binding(&mut s, m);
+    marginal_note(&mut s, m);
     rules(&mut s, m);
     clauses(&mut s, m);
     s.into_bytes()
@@ -326,4 +327,51 @@ fn money(v: f64) -> String {
     } else {
         usd(v)
     }
+}
+
+fn marginal_note(s: &mut String, m: &Metrics) {
+    if m.marginal.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "## Marginal values\n");
+    let _ = writeln!(
+        s,
+        "`marginal_costs.csv` prices every constraint: positive = the plan gets that much cheaper per unit relaxed \
+         (one less demand unit, one more tranche unit, one more MW, one dollar less committed, one demand unit of \
+         room on a share rule), in nominal dollars of that month and in present value.\n"
+    );
+    let top = |family: &str| {
+        m.marginal
+            .iter()
+            .filter(|r| r.family == family)
+            .max_by(|a, b| a.value_nominal_usd.total_cmp(&b.value_nominal_usd).then(b.period.cmp(&a.period)))
+    };
+    if let Some(r) = top("demand") {
+        let _ = writeln!(
+            s,
+            "- Dearest demand at the margin: {} in {}, ${} per demand unit for the month.",
+            r.subject,
+            r.period,
+            num(r.value_nominal_usd, 2)
+        );
+    }
+    if let Some(r) = top("power").filter(|r| r.value_nominal_usd > 0.0) {
+        let _ = writeln!(
+            s,
+            "- Most valuable power: one more MW at {} in {} saves {} that month.",
+            r.subject,
+            r.period,
+            usd(r.value_nominal_usd)
+        );
+    }
+    if let Some(r) = top("capacity").filter(|r| r.value_nominal_usd > 0.0) {
+        let _ = writeln!(
+            s,
+            "- Most valuable capacity: one more unit of {} in {} saves ${}.",
+            r.subject,
+            r.period,
+            num(r.value_nominal_usd, 2)
+        );
+    }
+    let _ = writeln!(s);
 }

@@ -9,6 +9,9 @@ use crate::solve::Solved;
 /// ~1e-9 relative error); a column's magnitude is the most it can usefully take (`Lp::magnitude`).
 pub const NOISE: f64 = 1e-7;
 
+/// An inequality whose slack exceeds this fraction of its limit is not binding: its dual is 0.
+pub const SLACK_FOR_ZERO_DUAL: f64 = 1e-4;
+
 #[derive(Debug, Clone)]
 pub struct Allocation {
     pub offer: OfferId,
@@ -111,12 +114,14 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         .rows
         .iter()
         .enumerate()
-        .map(|(i, row)| RowResult {
-            name: row.name,
-            sense: row.sense,
-            rhs: row.rhs,
-            activity: lp.activity(row, x),
-            dual: solved.outcome.duals.as_ref().map(|d| d[i]),
+        .map(|(i, row)| {
+            let activity = lp.activity(row, x);
+            // Complementary slackness: an inequality with clear slack has a zero dual; what an
+            // interior-point solver returns there is noise.
+            let slack = (activity - row.rhs).abs();
+            let clear_slack = row.sense != Sense::Eq && slack > SLACK_FOR_ZERO_DUAL * row.rhs.abs().max(1.0);
+            let dual = solved.outcome.duals.as_ref().map(|d| if clear_slack { 0.0 } else { d[i] + 0.0 });
+            RowResult { name: row.name, sense: row.sense, rhs: row.rhs, activity, dual }
         })
         .collect();
     Solution {
