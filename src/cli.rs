@@ -64,6 +64,22 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// What moved between two plans (two report folders), as a table and optionally a CSV.
+    #[command(
+        long_about = "Compare two plans by their report folders (each has a plan.json): totals, spend per \
+                            provider and month (by year on screen), every contract's spend and shortfall, and each \
+                            workload's spend and unmet demand. Unchanged rows are left off the screen; --csv writes \
+                            every row with old, new and delta."
+    )]
+    Diff {
+        /// The earlier plan's report folder.
+        old: PathBuf,
+        /// The later plan's report folder.
+        new: PathBuf,
+        /// Also write every compared figure to this CSV file.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
     /// Why is this workload-month served where it is? The options, the choice, what kept others out.
     #[command(
         long_about = "Solve the scenario, then explain one workload-month: every tranche that could serve it \
@@ -94,6 +110,7 @@ pub fn run(cli: Cli) -> Result<()> {
             period,
             solver,
         } => explain(&dir, &workload, &period, solver),
+        Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
         Command::Validate { dir } => validate(&dir),
         Command::Plan {
             dir,
@@ -127,6 +144,16 @@ fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Re
         "{}",
         crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
     );
+    Ok(())
+}
+
+fn diff(old: &Path, new: &Path, csv: Option<&Path>) -> Result<()> {
+    let changes = crate::analysis::diff::compare(old, new)?;
+    print!("{}", crate::analysis::diff::table(&changes));
+    if let Some(path) = csv {
+        std::fs::write(path, crate::analysis::diff::csv(&changes))
+            .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+    }
     Ok(())
 }
 

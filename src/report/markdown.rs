@@ -344,7 +344,11 @@ fn marginal_note(s: &mut String, m: &Metrics) {
         m.marginal
             .iter()
             .filter(|r| r.family == family)
-            .max_by(|a, b| a.value_nominal_usd.total_cmp(&b.value_nominal_usd).then(b.period.cmp(&a.period)))
+            .max_by(|a, b| {
+                a.value_nominal_usd
+                    .total_cmp(&b.value_nominal_usd)
+                    .then(b.period.cmp(&a.period))
+            })
     };
     if let Some(r) = top("demand") {
         let _ = writeln!(

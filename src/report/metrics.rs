@@ -14,6 +14,8 @@ pub struct AllocationRow {
     pub provider: String,
     pub region: String,
     pub sku: String,
+    /// `gpu` or `cpu`.
+    pub resource: &'static str,
     pub units: f64,
     pub served: f64,
     pub usd: f64,
@@ -111,6 +113,8 @@ pub struct Totals {
 #[derive(Debug, Clone, Serialize)]
 pub struct Metrics {
     pub scenario: String,
+    /// Every month of the horizon, `YYYY-MM`.
+    pub months: Vec<String>,
     pub horizon_start: String,
     pub horizon_end: String,
     pub periods: usize,
@@ -142,8 +146,8 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
     let month = |t: usize| sc.month(t).to_string();
 
     // Allocation, summed over tranches of one provider/region/sku.
-    let mut alloc: BTreeMap<(usize, String, String, String, String), (f64, f64, f64)> =
-        BTreeMap::new();
+    type Key = (usize, String, String, String, String);
+    let mut alloc: BTreeMap<Key, (f64, f64, f64, &'static str)> = BTreeMap::new();
     let mut spend: BTreeMap<(usize, String), f64> = BTreeMap::new();
     let mut by_year: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
     let mut usage_pv = 0.0;
@@ -157,7 +161,9 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
             sc.regions[o.region.0].id.clone(),
             sc.skus[o.sku.0].id.clone(),
         );
-        let e = alloc.entry(key).or_default();
+        let e = alloc
+            .entry(key)
+            .or_insert((0.0, 0.0, 0.0, sc.skus[o.sku.0].resource.as_str()));
         e.0 += a.units;
         e.1 += a.served;
         e.2 += a.usd;
@@ -172,15 +178,18 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
     let allocation = alloc
         .into_iter()
         .map(
-            |((t, workload, provider, region, sku), (units, served, usd))| AllocationRow {
-                period: month(t),
-                workload,
-                provider,
-                region,
-                sku,
-                units,
-                served,
-                usd,
+            |((t, workload, provider, region, sku), (units, served, usd, resource))| {
+                AllocationRow {
+                    period: month(t),
+                    workload,
+                    provider,
+                    region,
+                    sku,
+                    resource,
+                    units,
+                    served,
+                    usd,
+                }
             },
         )
         .collect();
@@ -266,9 +275,9 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
 
     let totals = Totals {
         objective_usd: sol.objective_usd,
-        usage_usd: sol.allocations.iter().map(|a| a.usd).sum(),
-        shortfall_usd: sol.shortfall.iter().sum(),
-        unmet_units: sol.unmet.iter().map(|u| u.units).sum(),
+        usage_usd: sol.allocations.iter().map(|a| a.usd).sum::<f64>() + 0.0,
+        shortfall_usd: sol.shortfall.iter().sum::<f64>() + 0.0,
+        unmet_units: sol.unmet.iter().map(|u| u.units).sum::<f64>() + 0.0,
         unmet_penalty_usd: unmet_penalty,
         usage_pv_usd: usage_pv,
         shortfall_pv_usd: shortfall_pv,
@@ -277,6 +286,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
 
     Metrics {
         scenario: sc.name.clone(),
+        months: (0..sc.periods).map(month).collect(),
         horizon_start: sc.start.to_string(),
         horizon_end: sc.end().to_string(),
         periods: sc.periods,

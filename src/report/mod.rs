@@ -2,9 +2,12 @@
 //! is written whole or not at all (written beside the target, then renamed into place).
 
 pub mod format;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod metrics;
+pub mod plan_json;
+pub mod svg;
 pub mod tables;
 pub mod validate;
 
@@ -21,8 +24,14 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
         ("contracts.csv", tables::contracts(m)),
         ("unmet.csv", tables::unmet(m)),
         ("marginal_costs.csv", tables::marginal_costs(m)),
-        ("summary.md", markdown::summary(m)),
     ];
+    let memo = markdown::summary(m);
+    files.push((
+        "report.html",
+        html::report(m, &String::from_utf8_lossy(&memo)),
+    ));
+    files.push(("summary.md", memo));
+    files.push(("plan.json", plan_json::plan(m)));
     if let Some(c) = tables::clauses(m) {
         files.push(("clauses.csv", c));
     }

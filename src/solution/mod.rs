@@ -119,9 +119,21 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
             // Complementary slackness: an inequality with clear slack has a zero dual; what an
             // interior-point solver returns there is noise.
             let slack = (activity - row.rhs).abs();
-            let clear_slack = row.sense != Sense::Eq && slack > SLACK_FOR_ZERO_DUAL * row.rhs.abs().max(1.0);
-            let dual = solved.outcome.duals.as_ref().map(|d| if clear_slack { 0.0 } else { d[i] + 0.0 });
-            RowResult { name: row.name, sense: row.sense, rhs: row.rhs, activity, dual }
+            let clear_slack =
+                row.sense != Sense::Eq && slack > SLACK_FOR_ZERO_DUAL * row.rhs.abs().max(1.0);
+            let dual =
+                solved
+                    .outcome
+                    .duals
+                    .as_ref()
+                    .map(|d| if clear_slack { 0.0 } else { d[i] + 0.0 });
+            RowResult {
+                name: row.name,
+                sense: row.sense,
+                rhs: row.rhs,
+                activity,
+                dual,
+            }
         })
         .collect();
     Solution {

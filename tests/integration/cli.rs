@@ -2,13 +2,16 @@
 
 use super::util::{capplan, fixtures, stderr, stdout, workdir};
 
-const REPORTS: [&str; 6] = [
+const REPORTS: [&str; 9] = [
     "summary.json",
     "allocation.csv",
     "provider_spend.csv",
     "contracts.csv",
     "unmet.csv",
+    "marginal_costs.csv",
     "summary.md",
+    "report.html",
+    "plan.json",
 ];
 
 #[test]

@@ -7,4 +7,5 @@ mod differential;
 mod explain;
 mod fixtures;
 mod reference;
+mod reports;
 mod util;

@@ -1,0 +1,232 @@
+//! `capplan diff OLD NEW`: what moved between two plans, read from their `plan.json` — totals, spend
+//! per provider and month, each contract, each workload's spend and unmet demand.
+
+use crate::error::{Error, Result};
+use crate::report::format::{num, usd};
+use crate::report::plan_json;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::Path;
+
+/// One compared figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// `total`, `provider_month`, `contract`, `workload`.
+    pub section: &'static str,
+    pub key: String,
+    /// Month for `provider_month`, else empty.
+    pub period: String,
+    pub old: f64,
+    pub new: f64,
+}
+
+impl Change {
+    pub fn delta(&self) -> f64 {
+        self.new - self.old
+    }
+}
+
+fn load(dir: &Path) -> Result<Value> {
+    let path = dir.join("plan.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::Usage(format!(
+            "{}: cannot read ({e}); is this a capplan report folder?",
+            path.display()
+        ))
+    })?;
+    let v: Value = serde_json::from_str(&text)
+        .map_err(|e| Error::Usage(format!("{}: not JSON: {e}", path.display())))?;
+    if v["format"] != plan_json::FORMAT || v["version"].as_u64() != Some(plan_json::VERSION as u64)
+    {
+        return Err(Error::Usage(format!(
+            "{}: not a {} version {} document (format {}, version {})",
+            path.display(),
+            plan_json::FORMAT,
+            plan_json::VERSION,
+            v["format"],
+            v["version"]
+        )));
+    }
+    Ok(v)
+}
+
+/// Sums `value` over the rows of `array`, keyed by the given fields.
+fn sum_by(v: &Value, array: &str, keys: &[&str], value: &str) -> BTreeMap<Vec<String>, f64> {
+    let mut out = BTreeMap::new();
+    for row in v[array].as_array().into_iter().flatten() {
+        let key: Vec<String> = keys
+            .iter()
+            .map(|k| row[*k].as_str().unwrap_or_default().to_string())
+            .collect();
+        *out.entry(key).or_insert(0.0) += row[value].as_f64().unwrap_or(0.0);
+    }
+    out
+}
+
+fn pair(
+    section: &'static str,
+    old: &BTreeMap<Vec<String>, f64>,
+    new: &BTreeMap<Vec<String>, f64>,
+    out: &mut Vec<Change>,
+) {
+    let keys: BTreeSet<&Vec<String>> = old.keys().chain(new.keys()).collect();
+    for k in keys {
+        let (o, n) = (
+            old.get(k).copied().unwrap_or(0.0),
+            new.get(k).copied().unwrap_or(0.0),
+        );
+        let (key, period) = match k.as_slice() {
+            [p, key] if section == "provider_month" => (key.clone(), p.clone()),
+            [key, rest @ ..] => (
+                if rest.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{key} {}", rest.join(" "))
+                },
+                String::new(),
+            ),
+            [] => continue,
+        };
+        out.push(Change {
+            section,
+            key,
+            period,
+            old: o,
+            new: n,
+        });
+    }
+}
+
+pub fn compare(old_dir: &Path, new_dir: &Path) -> Result<Vec<Change>> {
+    let (a, b) = (load(old_dir)?, load(new_dir)?);
+    let mut out = Vec::new();
+    for key in ["objective_usd", "usage_usd", "shortfall_usd", "unmet_units"] {
+        let get = |v: &Value| v["totals"][key].as_f64().unwrap_or(0.0);
+        out.push(Change {
+            section: "total",
+            key: key.into(),
+            period: String::new(),
+            old: get(&a),
+            new: get(&b),
+        });
+    }
+    let spend = |v: &Value| sum_by(v, "provider_spend", &["period", "provider"], "usd");
+    pair("provider_month", &spend(&a), &spend(&b), &mut out);
+    for field in ["spend_usd", "shortfall_usd"] {
+        let c = |v: &Value| sum_by(v, "contracts", &["contract"], field);
+        let mut rows = Vec::new();
+        pair("contract", &c(&a), &c(&b), &mut rows);
+        out.extend(rows.into_iter().map(|mut r| {
+            r.key = format!("{} {field}", r.key);
+            r
+        }));
+    }
+    let w_spend = |v: &Value| sum_by(v, "allocation", &["workload"], "usd");
+    let w_unmet = |v: &Value| sum_by(v, "unmet", &["workload"], "unmet");
+    let mut rows = Vec::new();
+    pair("workload", &w_spend(&a), &w_spend(&b), &mut rows);
+    out.extend(rows.into_iter().map(|mut r| {
+        r.key = format!("{} usd", r.key);
+        r
+    }));
+    let mut rows = Vec::new();
+    pair("workload", &w_unmet(&a), &w_unmet(&b), &mut rows);
+    out.extend(rows.into_iter().map(|mut r| {
+        r.key = format!("{} unmet", r.key);
+        r
+    }));
+    Ok(out)
+}
+
+pub fn csv(changes: &[Change]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = w.write_record(["section", "key", "period", "old", "new", "delta"]);
+    for c in changes {
+        let _ = w.write_record([
+            c.section.to_string(),
+            crate::report::tables::excel_safe(&c.key),
+            c.period.clone(),
+            num(c.old, 6),
+            num(c.new, 6),
+            num(c.delta(), 6),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// The terminal view: totals, spend per provider and year, contracts, workloads; unchanged rows left out.
+pub fn table(changes: &[Change]) -> String {
+    let moved = |c: &&Change| c.delta().abs() > 1e-9 * c.old.abs().max(c.new.abs()).max(1e-3);
+    let mut s = String::new();
+    let show = |key: &str, v: f64| {
+        if key.ends_with("unmet") || key == "unmet_units" {
+            num(v, 2)
+        } else {
+            usd(v)
+        }
+    };
+    let section = |title: &str, rows: Vec<(String, f64, f64)>, s: &mut String| {
+        let _ = writeln!(s, "{title}");
+        if rows.is_empty() {
+            let _ = writeln!(s, "  (no change)\n");
+            return;
+        }
+        let _ = writeln!(
+            s,
+            "  {:<40} {:>16} {:>16} {:>16}",
+            "", "old", "new", "change"
+        );
+        for (k, o, n) in rows {
+            let sign = if n >= o { "+" } else { "" };
+            let _ = writeln!(
+                s,
+                "  {k:<40} {:>16} {:>16} {:>16}",
+                show(&k, o),
+                show(&k, n),
+                format!("{sign}{}", show(&k, n - o))
+            );
+        }
+        let _ = writeln!(s);
+    };
+    let rows = |sec: &str| -> Vec<(String, f64, f64)> {
+        changes
+            .iter()
+            .filter(|c| c.section == sec)
+            .filter(moved)
+            .map(|c| (c.key.clone(), c.old, c.new))
+            .collect()
+    };
+    section(
+        "Totals",
+        changes
+            .iter()
+            .filter(|c| c.section == "total")
+            .map(|c| (c.key.clone(), c.old, c.new))
+            .collect(),
+        &mut s,
+    );
+    let mut by_year: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for c in changes.iter().filter(|c| c.section == "provider_month") {
+        let e = by_year
+            .entry(format!("{} {}", c.key, &c.period[..4.min(c.period.len())]))
+            .or_default();
+        e.0 += c.old;
+        e.1 += c.new;
+    }
+    let py: Vec<(String, f64, f64)> = by_year
+        .into_iter()
+        .filter(|(_, (o, n))| (n - o).abs() > 1e-9 * o.abs().max(n.abs()).max(1e-3))
+        .map(|(k, (o, n))| (k, o, n))
+        .collect();
+    section(
+        "Spend by provider and year (month by month in the CSV)",
+        py,
+        &mut s,
+    );
+    section("Contracts", rows("contract"), &mut s);
+    section("Workloads", rows("workload"), &mut s);
+    s
+}

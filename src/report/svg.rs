@@ -1,0 +1,246 @@
+//! Small, dependency-free SVG charts for `report.html`: stacked monthly bars and lines against a
+//! limit. Every chart carries `data-series` and `data-points` so tests (and readers of the source)
+//! can see it has data.
+
+use std::fmt::Write;
+
+/// Colour-blind-safe palette (Okabe-Ito, then greys).
+const PALETTE: [&str; 10] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#999999", "#666666",
+];
+
+pub struct Series {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+const W: f64 = 860.0;
+const H: f64 = 300.0;
+const LEFT: f64 = 70.0;
+const RIGHT: f64 = 170.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 40.0;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A "nice" axis maximum and step.
+fn nice(max: f64) -> (f64, f64) {
+    if max <= 0.0 || !max.is_finite() {
+        return (1.0, 0.25);
+    }
+    let raw = max / 4.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    ((max / step).ceil() * step, step)
+}
+
+fn axis(s: &mut String, labels: &[String], ymax: f64, step: f64, fmt: &dyn Fn(f64) -> String) {
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = H - TOP - BOTTOM;
+    let mut v = 0.0;
+    while v <= ymax + step * 1e-9 {
+        let y = TOP + plot_h * (1.0 - v / ymax);
+        let _ = write!(
+            s,
+            r##"<line x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{}</text>"##,
+            LEFT + plot_w,
+            LEFT - 6.0,
+            y + 4.0,
+            esc(&fmt(v))
+        );
+        v += step;
+    }
+    let n = labels.len().max(1);
+    let every = (n / 12).max(1);
+    for (i, l) in labels.iter().enumerate() {
+        if i % every == 0 {
+            let x = LEFT + plot_w * (i as f64 + 0.5) / n as f64;
+            let _ = write!(
+                s,
+                r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="10">{}</text>"#,
+                H - BOTTOM + 14.0,
+                esc(l)
+            );
+        }
+    }
+}
+
+fn legend(s: &mut String, names: &[&str]) {
+    for (k, name) in names.iter().enumerate() {
+        let y = TOP + 14.0 * k as f64;
+        let _ = write!(
+            s,
+            r#"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
+            W - RIGHT + 12.0,
+            y,
+            PALETTE[k % PALETTE.len()],
+            W - RIGHT + 26.0,
+            y + 9.0,
+            esc(name)
+        );
+    }
+}
+
+/// Stacked bars, one per label (month), one colour per series.
+pub fn stacked_bars(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    series: &[Series],
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let totals: Vec<f64> = (0..labels.len())
+        .map(|i| series.iter().map(|s| s.values[i].max(0.0)).sum())
+        .collect();
+    let (ymax, step) = nice(totals.iter().copied().fold(0.0, f64::max));
+    let points = series
+        .iter()
+        .map(|s| s.values.iter().filter(|v| **v != 0.0).count())
+        .sum::<usize>()
+        .max(
+            if series.is_empty() { 0 } else { labels.len() }, // an all-zero chart still plots its months
+        );
+    let mut s = format!(
+        r#"<figure><figcaption>{}</figcaption><svg id="{id}" class="chart" data-series="{}" data-points="{points}" viewBox="0 0 {W} {H}" role="img" aria-label="{}">"#,
+        esc(title),
+        series.len(),
+        esc(title)
+    );
+    axis(&mut s, labels, ymax, step, fmt);
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = H - TOP - BOTTOM;
+    let bw = plot_w / labels.len().max(1) as f64;
+    for i in 0..labels.len() {
+        let mut base = 0.0;
+        for (k, ser) in series.iter().enumerate() {
+            let v = ser.values[i].max(0.0);
+            if v == 0.0 {
+                continue;
+            }
+            let y0 = TOP + plot_h * (1.0 - base / ymax);
+            let y1 = TOP + plot_h * (1.0 - (base + v) / ymax);
+            let _ = write!(
+                s,
+                r#"<rect x="{:.2}" y="{y1:.2}" width="{:.2}" height="{:.2}" fill="{}"><title>{} {}: {}</title></rect>"#,
+                LEFT + bw * i as f64 + bw * 0.1,
+                bw * 0.8,
+                (y0 - y1).max(0.0),
+                PALETTE[k % PALETTE.len()],
+                esc(&labels[i]),
+                esc(&ser.name),
+                esc(&fmt(v))
+            );
+            base += v;
+        }
+    }
+    legend(
+        &mut s,
+        &series.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
+    );
+    s.push_str("</svg></figure>\n");
+    s
+}
+
+/// Lines over the labels, each with an optional dashed horizontal limit in the same colour.
+pub fn lines(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    series: &[(Series, Option<f64>)],
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let top = series
+        .iter()
+        .flat_map(|(s, lim)| s.values.iter().copied().chain(lim.iter().copied()))
+        .fold(0.0, f64::max);
+    let (ymax, step) = nice(top);
+    let points: usize = series.iter().map(|(s, _)| s.values.len()).sum();
+    let mut s = format!(
+        r#"<figure><figcaption>{}</figcaption><svg id="{id}" class="chart" data-series="{}" data-points="{points}" viewBox="0 0 {W} {H}" role="img" aria-label="{}">"#,
+        esc(title),
+        series.len(),
+        esc(title)
+    );
+    axis(&mut s, labels, ymax, step, fmt);
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = H - TOP - BOTTOM;
+    let n = labels.len().max(1) as f64;
+    for (k, (ser, limit)) in series.iter().enumerate() {
+        let colour = PALETTE[k % PALETTE.len()];
+        let pts: Vec<String> = ser
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                format!(
+                    "{:.2},{:.2}",
+                    LEFT + plot_w * (i as f64 + 0.5) / n,
+                    TOP + plot_h * (1.0 - v / ymax)
+                )
+            })
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polyline fill="none" stroke="{colour}" stroke-width="2" points="{}"><title>{}</title></polyline>"#,
+            pts.join(" "),
+            esc(&ser.name)
+        );
+        if let Some(l) = limit {
+            let y = TOP + plot_h * (1.0 - l / ymax);
+            let _ = write!(
+                s,
+                r#"<line x1="{LEFT}" x2="{:.1}" y1="{y:.2}" y2="{y:.2}" stroke="{colour}" stroke-dasharray="6 4"><title>{} commitment {}</title></line>"#,
+                LEFT + plot_w,
+                esc(&ser.name),
+                esc(&fmt(*l))
+            );
+        }
+    }
+    legend(
+        &mut s,
+        &series
+            .iter()
+            .map(|(x, _)| x.name.as_str())
+            .collect::<Vec<_>>(),
+    );
+    s.push_str("</svg></figure>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_axis() {
+        assert_eq!(nice(0.0), (1.0, 0.25));
+        assert_eq!(nice(97.0), (100.0, 25.0));
+        assert_eq!(nice(1.2e9), (1.5e9, 5e8));
+    }
+
+    #[test]
+    fn charts_escape_text_and_count_points() {
+        let s = stacked_bars(
+            "c",
+            "a<b",
+            &["2026-01".into(), "2026-02".into()],
+            &[Series {
+                name: "x&y".into(),
+                values: vec![1.0, 0.0],
+            }],
+            &|v| format!("{v}"),
+        );
+        assert!(s.contains("a&lt;b") && s.contains("x&amp;y"));
+        assert!(s.contains(r#"data-points="2""#));
+    }
+}
