@@ -179,12 +179,10 @@ fn describe(sc: &Scenario, sol: &Solution, name: &RowName, t: usize) -> String {
             )
         }
         RowName::Power { limit, .. } => {
-            let p = &sc.power[limit.0];
             format!(
-                "power at {}/{} at its limit ({} MW)",
-                sc.providers[p.provider.0].id,
-                sc.regions[p.region.0].id,
-                num(p.max_mw, 3)
+                "power at {} at its limit ({} MW)",
+                sc.power_label(limit),
+                num(sc.power[limit.0].max_mw, 3)
             )
         }
         RowName::TakeOrPay { contract } => {

@@ -316,16 +316,7 @@ pub fn describe_row(
     sc: &Scenario,
     name: &RowName,
 ) -> (&'static str, String, String, &'static str, usize) {
-    let rule = |r: crate::scenario::RuleId| {
-        let k = &sc.rules[r.0];
-        format!(
-            "rule {}: {} of {} on {}",
-            k.id,
-            k.kind.label(),
-            sc.workloads[k.workload.0].id,
-            sc.providers[k.provider.0].id
-        )
-    };
+    let rule = |r: crate::scenario::RuleId| format!("rule {}", sc.rule_label(r));
     match *name {
         RowName::Demand { workload, t } => (
             "demand",
@@ -341,14 +332,13 @@ pub fn describe_row(
             "unit",
             t,
         ),
-        RowName::Power { limit, t } => {
-            let p = &sc.power[limit.0];
-            let subject = format!(
-                "{}/{} (power.csv:{})",
-                sc.providers[p.provider.0].id, sc.regions[p.region.0].id, p.line
-            );
-            ("power", sc.month(t).to_string(), subject, "MW", t)
-        }
+        RowName::Power { limit, t } => (
+            "power",
+            sc.month(t).to_string(),
+            sc.power_label(limit),
+            "MW",
+            t,
+        ),
         RowName::TakeOrPay { contract } => {
             let c = &sc.contracts[contract.0];
             let window = format!("{}..{}", sc.month(c.window.first), sc.month(c.window.last));
@@ -443,11 +433,7 @@ fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
                 format!("{} units", crate::report::format::units(r.rhs)),
             ),
             RowName::Power { limit, t } => {
-                let p = &sc.power[limit.0];
-                let name = format!(
-                    "power {}/{} (power.csv:{})",
-                    sc.providers[p.provider.0].id, sc.regions[p.region.0].id, p.line
-                );
+                let name = format!("power {}", sc.power_label(limit));
                 add(
                     1,
                     "power",

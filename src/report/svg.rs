@@ -91,6 +91,15 @@ fn legend(s: &mut String, names: &[&str]) {
     }
 }
 
+/// Opens a chart: caption, and an `<svg>` that says how many series and data points it has.
+fn open(id: &str, title: &str, series: usize, points: usize) -> String {
+    format!(
+        r#"<figure><figcaption>{}</figcaption><svg id="{id}" class="chart" data-series="{series}" data-points="{points}" viewBox="0 0 {W} {H}" role="img" aria-label="{}">"#,
+        esc(title),
+        esc(title)
+    )
+}
+
 /// Stacked bars, one per label (month), one colour per series.
 pub fn stacked_bars(
     id: &str,
@@ -110,12 +119,7 @@ pub fn stacked_bars(
         .max(
             if series.is_empty() { 0 } else { labels.len() }, // an all-zero chart still plots its months
         );
-    let mut s = format!(
-        r#"<figure><figcaption>{}</figcaption><svg id="{id}" class="chart" data-series="{}" data-points="{points}" viewBox="0 0 {W} {H}" role="img" aria-label="{}">"#,
-        esc(title),
-        series.len(),
-        esc(title)
-    );
+    let mut s = open(id, title, series.len(), points);
     axis(&mut s, labels, ymax, step, fmt);
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
@@ -165,12 +169,7 @@ pub fn lines(
         .fold(0.0, f64::max);
     let (ymax, step) = nice(top);
     let points: usize = series.iter().map(|(s, _)| s.values.len()).sum();
-    let mut s = format!(
-        r#"<figure><figcaption>{}</figcaption><svg id="{id}" class="chart" data-series="{}" data-points="{points}" viewBox="0 0 {W} {H}" role="img" aria-label="{}">"#,
-        esc(title),
-        series.len(),
-        esc(title)
-    );
+    let mut s = open(id, title, series.len(), points);
     axis(&mut s, labels, ymax, step, fmt);
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;

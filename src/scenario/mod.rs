@@ -241,6 +241,27 @@ impl Scenario {
         )
     }
 
+    /// `provider/region (power.csv:LINE)`.
+    pub fn power_label(&self, p: PowerId) -> String {
+        let l = &self.power[p.0];
+        format!(
+            "{}/{} (power.csv:{})",
+            self.providers[l.provider.0].id, self.regions[l.region.0].id, l.line
+        )
+    }
+
+    /// `id (kind of workload on provider)`.
+    pub fn rule_label(&self, r: RuleId) -> String {
+        let k = &self.rules[r.0];
+        format!(
+            "{} ({} of {} on {})",
+            k.id,
+            k.kind.label(),
+            self.workloads[k.workload.0].id,
+            self.providers[k.provider.0].id
+        )
+    }
+
     pub fn workload_id(&self, id: &str) -> Option<WorkloadId> {
         self.workloads
             .iter()

@@ -225,28 +225,17 @@ impl Relaxation {
                 sc.offer_label(o),
                 months("units", "+")
             ),
-            Group::Power(p) => {
-                let l = &sc.power[p.0];
-                format!(
-                    "power at {}/{} (power.csv:{}, {} MW): {}",
-                    sc.providers[l.provider.0].id,
-                    sc.regions[l.region.0].id,
-                    l.line,
-                    crate::report::format::num(l.max_mw, 3),
-                    months("MW", "+")
-                )
-            }
-            Group::Rule(r) => {
-                let k = &sc.rules[r.0];
-                format!(
-                    "rule {} ({} of {} on {}): let through {}",
-                    k.id,
-                    k.kind.label(),
-                    sc.workloads[k.workload.0].id,
-                    sc.providers[k.provider.0].id,
-                    months("demand units", "")
-                )
-            }
+            Group::Power(p) => format!(
+                "power at {}, {} MW: {}",
+                sc.power_label(p),
+                crate::report::format::num(sc.power[p.0].max_mw, 3),
+                months("MW", "+")
+            ),
+            Group::Rule(r) => format!(
+                "rule {}: let through {}",
+                sc.rule_label(r),
+                months("demand units", "")
+            ),
         }
     }
 }
