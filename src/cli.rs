@@ -64,6 +64,38 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// The plan under uncertain demand: Monte Carlo samples, commitment and unmet-demand risk.
+    #[command(
+        long_about = "Plan the scenario, then re-solve it for --samples demand samples with the contracts as \
+                            signed, and write the plan's reports plus risk.csv (per contract P10/P50/P90 spend and \
+                            shortfall and the probability of any shortfall; per workload the probability and P90 of \
+                            unmet demand; total cost P10/P50/P90), samples.csv and a risk section in summary.md. \
+                            Demand rows with a sigma are log-normal around their quantity (mean kept); \
+                            settings.csv's demand_shock_persistence (default 0.8) is the share of the spread that is \
+                            one shock per workload for the whole horizon, the rest month-to-month noise. The same \
+                            seed gives the same samples whatever the number of threads."
+    )]
+    Simulate {
+        /// The scenario folder.
+        dir: PathBuf,
+        /// Number of demand samples.
+        #[arg(long, default_value_t = 100)]
+        samples: u64,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the reports [default: reports/<folder name>-simulate/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        solver: SolverChoice,
+        /// Solve every sample from scratch even when warm starts are available (to measure them).
+        #[arg(long)]
+        cold: bool,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// What moved between two plans (two report folders), as a table and optionally a CSV.
     #[command(
         long_about = "Compare two plans by their report folders (each has a plan.json): totals, spend per \
@@ -111,6 +143,15 @@ pub fn run(cli: Cli) -> Result<()> {
             solver,
         } => explain(&dir, &workload, &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
+        Command::Simulate {
+            dir,
+            samples,
+            seed,
+            out,
+            solver,
+            cold,
+            quiet,
+        } => simulate(&dir, samples, seed, out, solver, cold, quiet),
         Command::Validate { dir } => validate(&dir),
         Command::Plan {
             dir,
@@ -144,6 +185,46 @@ fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Re
         "{}",
         crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
     );
+    Ok(())
+}
+
+fn simulate(
+    dir: &Path,
+    samples: u64,
+    seed: u64,
+    out: Option<PathBuf>,
+    solver: SolverChoice,
+    cold: bool,
+    quiet: bool,
+) -> Result<()> {
+    if !solver.is_built() {
+        return Err(Error::Usage(format!(
+            "solver '{0}' is not built into this binary: rebuild with `cargo build --release --features {0}`",
+            solver.name()
+        )));
+    }
+    if samples == 0 {
+        return Err(Error::Usage("--samples must be at least 1".into()));
+    }
+    let sc = crate::load(dir)?;
+    let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-simulate", sc.name)));
+    let solution = crate::solve(&sc, solver)?;
+    let mut metrics = report::metrics::compute(&sc, &solution);
+    let started = std::time::Instant::now();
+    let (risk, method) = crate::analysis::simulate::run(&sc, seed, samples, solver, !cold, quiet)
+        .map_err(|e| Error::Solver(format!("{e:?}")))?;
+    let seconds = started.elapsed().as_secs_f64();
+    metrics.risk = Some(risk);
+    report::write_folder(&out, &report::render(&metrics))?;
+    if !quiet {
+        println!(
+            "{}: {samples} samples in {seconds:.2} s ({:.3} s each): {}",
+            sc.name,
+            seconds / samples as f64,
+            method.describe(solver)
+        );
+        println!("reports written to {}/", out.display());
+    }
     Ok(())
 }
 

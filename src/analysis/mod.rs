@@ -3,6 +3,9 @@
 pub mod clauses;
 pub mod diff;
 pub mod explain;
+pub mod risk;
+pub mod sample;
+pub mod simulate;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;

@@ -50,9 +50,16 @@ use Kind::*;
 pub const SETTINGS: FileSchema = FileSchema {
     name: "settings.csv",
     required: false,
-    doc: "key,value rows: horizon_start, horizon_end (YYYY-MM), discount_rate (annual), hours_per_month",
+    doc: "key,value rows: horizon_start, horizon_end (YYYY-MM), discount_rate (annual), hours_per_month, \
+          demand_shock_persistence (0..1, share of demand uncertainty that persists across months; default 0.8)",
     columns: &[
-        col("key", true, Choice("horizon_start|horizon_end|discount_rate|hours_per_month"), "", "setting name"),
+        col(
+            "key",
+            true,
+            Choice("horizon_start|horizon_end|discount_rate|hours_per_month|demand_shock_persistence"),
+            "",
+            "setting name",
+        ),
         col("value", true, Text, "", "setting value"),
     ],
 };

@@ -73,6 +73,7 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
     marginal_note(&mut s, m);
     rules(&mut s, m);
     clauses(&mut s, m);
+    risk(&mut s, m);
     s.into_bytes()
 }
 
@@ -378,4 +379,69 @@ fn marginal_note(s: &mut String, m: &Metrics) {
         );
     }
     let _ = writeln!(s);
+}
+
+fn risk(s: &mut String, m: &Metrics) {
+    let Some(r) = &m.risk else { return };
+    let _ = writeln!(s, "## Demand risk\n");
+    let _ = writeln!(
+        s,
+        "{} demand samples (seed {}), contracts as signed. Each demand row with a `sigma` is log-normal around its \
+         quantity (mean kept); {} of the spread is one shock per workload lasting the whole horizon, the rest \
+         month-to-month noise. P10/P50/P90 are percentiles over the samples.\n",
+        r.samples,
+        r.seed,
+        pct(r.persistence)
+    );
+    let _ = writeln!(s, "| contract | committed | spend P10 | P50 | P90 | shortfall P10 | P50 | P90 | P(shortfall) |");
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for c in &m.contracts {
+        let find = |measure: &str| {
+            r.rows
+                .iter()
+                .find(|x| x.scope == "contract" && x.id == c.contract && x.measure == measure)
+        };
+        if let (Some(sp), Some(sh)) = (find("spend_usd"), find("shortfall_usd")) {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                c.contract,
+                usd(c.commit_usd),
+                usd(sp.p10),
+                usd(sp.p50),
+                usd(sp.p90),
+                usd(sh.p10),
+                usd(sh.p50),
+                usd(sh.p90),
+                sh.probability.map(pct).unwrap_or_else(|| "-".into())
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n| workload | P(unmet demand) | unmet P90 (demand-unit-months) |\n|---|---:|---:|"
+    );
+    for x in r.rows.iter().filter(|x| x.scope == "workload") {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            x.id,
+            x.probability.map(pct).unwrap_or_else(|| "-".into()),
+            units(x.p90)
+        );
+    }
+    if let Some(t) = r.rows.iter().find(|x| x.scope == "total") {
+        let _ = writeln!(
+            s,
+            "\nTotal cost (present value): P10 {}, P50 {}, P90 {}.{}\n",
+            usd(t.p10),
+            usd(t.p50),
+            usd(t.p90),
+            match t.probability {
+                Some(p) if p > 0.0 =>
+                    format!(" {} of samples cannot meet every hard demand.", pct(p)),
+                _ => String::new(),
+            }
+        );
+    }
 }

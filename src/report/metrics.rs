@@ -139,6 +139,8 @@ pub struct Metrics {
     pub marginal: Vec<MarginalRow>,
     /// Filled by `plan --price-clauses`.
     pub clauses: Option<Vec<crate::analysis::clauses::ClausePrice>>,
+    /// Filled by `simulate`.
+    pub risk: Option<crate::analysis::risk::Risk>,
 }
 
 pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
@@ -308,6 +310,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         rules: rules(sc),
         marginal: marginal(sc, sol),
         clauses: None,
+        risk: None,
     }
 }
 

@@ -35,6 +35,10 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
     if let Some(c) = tables::clauses(m) {
         files.push(("clauses.csv", c));
     }
+    if let (Some(r), Some(s)) = (tables::risk(m), tables::samples(m)) {
+        files.push(("risk.csv", r));
+        files.push(("samples.csv", s));
+    }
     files
 }
 

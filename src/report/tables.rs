@@ -156,6 +156,86 @@ pub fn clauses(m: &Metrics) -> Option<Vec<u8>> {
     ))
 }
 
+/// `risk.csv`: percentiles and probabilities over the demand samples.
+pub fn risk(m: &Metrics) -> Option<Vec<u8>> {
+    let r = m.risk.as_ref()?;
+    let dp = |v: f64| if v.is_nan() { String::new() } else { num(v, 6) };
+    Some(to_csv(
+        &[
+            "scope",
+            "id",
+            "measure",
+            "p10",
+            "p50",
+            "p90",
+            "mean",
+            "probability",
+            "samples",
+        ],
+        r.rows.iter().map(|row| {
+            vec![
+                row.scope.to_string(),
+                excel_safe(&row.id),
+                row.measure.to_string(),
+                dp(row.p10),
+                dp(row.p50),
+                dp(row.p90),
+                dp(row.mean),
+                row.probability.map(|p| num(p, 6)).unwrap_or_default(),
+                row.samples.to_string(),
+            ]
+        }),
+    ))
+}
+
+/// `samples.csv`: each sample's outcome, one row per sample and contract or workload.
+pub fn samples(m: &Metrics) -> Option<Vec<u8>> {
+    let r = m.risk.as_ref()?;
+    let mut rows = Vec::new();
+    for o in &r.outcomes {
+        let cost = o
+            .cost_pv_usd
+            .map(|c| num(c, USD_DP))
+            .unwrap_or_else(|| "infeasible".into());
+        rows.push(vec![
+            o.index.to_string(),
+            "total".into(),
+            "plan".into(),
+            "cost_pv_usd".into(),
+            cost,
+        ]);
+        for (c, k) in m.contracts.iter().enumerate() {
+            rows.push(vec![
+                o.index.to_string(),
+                "contract".into(),
+                excel_safe(&k.contract),
+                "spend_usd".into(),
+                num(o.spend_usd[c], USD_DP),
+            ]);
+            rows.push(vec![
+                o.index.to_string(),
+                "contract".into(),
+                excel_safe(&k.contract),
+                "shortfall_usd".into(),
+                num(o.shortfall_usd[c], USD_DP),
+            ]);
+        }
+        for (w, id) in r.workloads.iter().enumerate() {
+            rows.push(vec![
+                o.index.to_string(),
+                "workload".into(),
+                excel_safe(id),
+                "unmet_units".into(),
+                num(o.unmet_units[w], UNITS_DP),
+            ]);
+        }
+    }
+    Some(to_csv(
+        &["sample", "scope", "id", "measure", "value"],
+        rows.into_iter(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, WHOLE_FILE};
 use crate::input::{Row, Table, Tables};
 use std::collections::HashMap;
 
+/// Share of a workload's demand uncertainty that persists across months when none is set.
+pub const DEFAULT_PERSISTENCE: f64 = 0.8;
+
 /// Builds the scenario, or returns `None` with every problem in `diags`.
 pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Scenario> {
     let errors_before = diags.len();
@@ -230,6 +233,7 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         periods,
         discount_rate: settings.discount_rate,
         hours_per_month: settings.hours_per_month,
+        demand_shock_persistence: settings.persistence,
         providers,
         regions,
         skus,
@@ -435,6 +439,7 @@ struct Settings {
     horizon_end: Option<(Month, u64)>,
     discount_rate: f64,
     hours_per_month: f64,
+    persistence: f64,
 }
 
 fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
@@ -446,6 +451,7 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
         horizon_end: None,
         discount_rate: 0.0,
         hours_per_month: 730.0,
+        persistence: DEFAULT_PERSISTENCE,
     };
     let Some(table) = table else { return s };
     let mut seen = HashMap::new();
@@ -477,10 +483,18 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
                 Some(_) => c.problem("value", "hours_per_month must be greater than 0"),
                 None => {}
             },
+            "demand_shock_persistence" => match c.number("value", Some(DEFAULT_PERSISTENCE)) {
+                Some(v) if v <= 1.0 => s.persistence = v,
+                Some(v) => c.problem("value", format!("demand_shock_persistence {v} is outside 0..1")),
+                None => {}
+            },
             "" => c.problem("key", "required value is blank"),
             other => c.problem(
                 "key",
-                format!("unknown setting '{other}' (expected horizon_start, horizon_end, discount_rate, hours_per_month)"),
+                format!(
+                    "unknown setting '{other}' (expected horizon_start, horizon_end, discount_rate, hours_per_month, \
+                     demand_shock_persistence)"
+                ),
             ),
         }
     }

@@ -166,6 +166,9 @@ pub struct Scenario {
     pub periods: usize,
     pub discount_rate: f64,
     pub hours_per_month: f64,
+    /// Share (0..1) of demand uncertainty that is one shock per workload lasting the whole horizon;
+    /// the rest is independent month to month.
+    pub demand_shock_persistence: f64,
     pub providers: Vec<Provider>,
     pub regions: Vec<Region>,
     pub skus: Vec<Sku>,

@@ -37,24 +37,11 @@ pub fn solve(
             return Err(SolveError::Infeasible);
         }
     }
-    let col_scale: Vec<f64> = lp.magnitude.iter().map(|&m| power_of_two(m)).collect();
-    let row_scale: Vec<f64> = lp
-        .rows
-        .iter()
-        .map(|r| {
-            power_of_two(
-                r.terms
-                    .iter()
-                    .fold(0.0f64, |m, &(j, a)| m.max((a * col_scale[j]).abs())),
-            )
-        })
-        .collect();
-    let scale = power_of_two(
-        objective
-            .iter()
-            .zip(&col_scale)
-            .fold(0.0f64, |m, (c, s)| m.max((c * s).abs())),
-    );
+    let Scaling {
+        col: col_scale,
+        row: row_scale,
+        objective: scale,
+    } = Scaling::of(lp, objective);
     let sign = if maximise { -1.0 } else { 1.0 };
 
     let mut vars = ProblemVariables::new();
@@ -146,6 +133,42 @@ mod clarabel_status {
                  optimum is less accurate than usual",
                 s.r_prim, s.r_dual
             )),
+        }
+    }
+}
+
+/// Column, row and objective scale factors (powers of two): `x = col * x'`, row `i` divided by
+/// `row[i]`, the objective divided by `objective`.
+pub struct Scaling {
+    pub col: Vec<f64>,
+    pub row: Vec<f64>,
+    pub objective: f64,
+}
+
+impl Scaling {
+    pub fn of(lp: &Lp, objective: &[f64]) -> Scaling {
+        let col: Vec<f64> = lp.magnitude.iter().map(|&m| power_of_two(m)).collect();
+        let row = lp
+            .rows
+            .iter()
+            .map(|r| {
+                power_of_two(
+                    r.terms
+                        .iter()
+                        .fold(0.0f64, |m, &(j, a)| m.max((a * col[j]).abs())),
+                )
+            })
+            .collect();
+        let objective = power_of_two(
+            objective
+                .iter()
+                .zip(&col)
+                .fold(0.0f64, |m, (c, s)| m.max((c * s).abs())),
+        );
+        Scaling {
+            col,
+            row,
+            objective,
         }
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod backend;
 pub mod diagnose;
+#[cfg(feature = "highs")]
+pub mod warm;
 
 use crate::model::{Model, RowName, Sense};
 pub use backend::LpOutcome;

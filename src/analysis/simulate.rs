@@ -1,0 +1,251 @@
+//! `capplan simulate`: the plan under sampled demand, contracts as signed. Each sample differs
+//! from the base only in demand (the right-hand sides of the demand rows and the share of demand
+//! rules refer to), so the model's structure is built once and only the demand is changed.
+//!
+//! How samples are solved: with the `highs` feature, one HiGHS model per chunk of samples is kept
+//! loaded and re-solved by dual simplex from the previous basis after changing the demand row bounds
+//! (a warm start); without it, each sample is solved cold by Clarabel (interior point, which cannot
+//! be warm-started) and the command says so.
+
+use super::risk::{self, Risk, SampleOutcome};
+use super::sample;
+use crate::model::{self, Model, RowName, Var};
+use crate::scenario::Scenario;
+use crate::solve::{self, SolveError, SolverChoice};
+use rayon::prelude::*;
+
+/// How the samples were solved, for the command's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Each sample built and solved from scratch.
+    Cold,
+    /// HiGHS dual simplex warm-started from the previous sample's basis.
+    WarmHighs,
+}
+
+impl Method {
+    pub fn describe(self, solver: SolverChoice) -> String {
+        match self {
+            Method::Cold if cfg!(feature = "highs") => format!("each sample solved cold ({})", solver.name()),
+            Method::Cold => format!(
+                "each sample solved cold ({}): this build has no HiGHS, whose warm starts make sweeps several times \
+                 faster; build with --features highs",
+                solver.name()
+            ),
+            Method::WarmHighs => "HiGHS dual simplex, warm-started from the previous sample's basis".into(),
+        }
+    }
+}
+
+/// Samples per warm-start chain: fixed, so results do not depend on the number of threads.
+pub const CHUNK: u64 = 10;
+
+/// What a solved sample comes to, from its column values.
+pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome {
+    let mut spend = vec![0.0; sc.contracts.len()];
+    let mut shortfall = vec![0.0; sc.contracts.len()];
+    let mut unmet = vec![0.0; sc.workloads.len()];
+    for (j, var) in m.lp.vars.iter().enumerate() {
+        // Clean solver noise as the plan does.
+        let v = if x[j] > crate::solution::NOISE * m.lp.magnitude[j].max(1.0) {
+            x[j]
+        } else {
+            0.0
+        };
+        match *var {
+            Var::Alloc { offer, t, .. } => {
+                let o = &sc.offers[offer.0];
+                if let Some(c) = sc.contract_at(o.provider, t) {
+                    spend[c.0] += v * sc.effective_price(offer, t) * sc.hours_per_month;
+                }
+            }
+            Var::Unmet { workload, .. } => unmet[workload.0] += v,
+            Var::Shortfall { contract } => shortfall[contract.0] = v,
+            Var::Slack { .. } => {}
+        }
+    }
+    SampleOutcome {
+        index,
+        cost_pv_usd: Some(m.lp.objective_value(x)),
+        spend_usd: spend,
+        shortfall_usd: shortfall,
+        unmet_units: unmet,
+    }
+}
+
+/// An infeasible sample: the least hard shortfall per workload stands for its unmet demand.
+fn infeasible(sc: &Scenario, index: u64, solver: SolverChoice) -> SampleOutcome {
+    let mut unmet = vec![0.0; sc.workloads.len()];
+    if let Ok(short) = solve::diagnose::demand_shortfalls(sc, solver) {
+        for s in short {
+            unmet[s.workload.0] += s.short;
+        }
+    }
+    SampleOutcome {
+        index,
+        cost_pv_usd: None,
+        spend_usd: vec![0.0; sc.contracts.len()],
+        shortfall_usd: vec![0.0; sc.contracts.len()],
+        unmet_units: unmet,
+    }
+}
+
+fn cold(
+    sc: &Scenario,
+    index: u64,
+    seed: u64,
+    solver: SolverChoice,
+) -> Result<SampleOutcome, SolveError> {
+    let s = sample::scenario(sc, seed, index);
+    let mut m = model::build(&s, false);
+    match solve::solve_model(&mut m, solver) {
+        Ok(solved) => Ok(outcome(&s, &m, index, &solved.outcome.x)),
+        Err(SolveError::Infeasible) => Ok(infeasible(&s, index, solver)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs `samples` samples; `warm` asks for the HiGHS warm-start path (used when built).
+pub fn run(
+    sc: &Scenario,
+    seed: u64,
+    samples: u64,
+    solver: SolverChoice,
+    warm: bool,
+    quiet: bool,
+) -> Result<(Risk, Method), SolveError> {
+    let base = model::build(sc, false);
+    let method = if warm && cfg!(feature = "highs") {
+        Method::WarmHighs
+    } else {
+        Method::Cold
+    };
+    let bar = super::progress(samples, "simulating", quiet);
+    let chunks: Vec<(u64, u64)> = (0..samples)
+        .step_by(CHUNK as usize)
+        .map(|a| (a, (a + CHUNK).min(samples)))
+        .collect();
+    let results: Vec<Result<Vec<SampleOutcome>, SolveError>> = chunks
+        .par_iter()
+        .map(|&(a, b)| {
+            let out = match method {
+                Method::Cold => (a..b)
+                    .map(|i| {
+                        let r = cold(sc, i, seed, solver);
+                        bar.inc(1);
+                        r
+                    })
+                    .collect(),
+                Method::WarmHighs => warm_chain(sc, &base, seed, a, b, &bar, solver),
+            };
+            out
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut outcomes = Vec::with_capacity(samples as usize);
+    for r in results {
+        outcomes.extend(r?);
+    }
+    let contracts: Vec<(String, f64)> = sc
+        .contracts
+        .iter()
+        .map(|c| (c.id.clone(), c.commit_usd))
+        .collect();
+    let workloads: Vec<String> = sc.workloads.iter().map(|w| w.id.clone()).collect();
+    Ok((
+        risk::summarise(
+            &contracts,
+            &workloads,
+            outcomes,
+            seed,
+            sc.demand_shock_persistence,
+        ),
+        method,
+    ))
+}
+
+/// Demand rows and their right-hand side in sample `s` (the base model's rows, in order).
+pub fn demand_rhs(m: &Model, s: &Scenario) -> Vec<(usize, f64)> {
+    m.lp.rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r.name {
+            RowName::Demand { workload, t } => Some((i, s.demand(workload, t))),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(feature = "highs")]
+fn warm_chain(
+    sc: &Scenario,
+    base: &Model,
+    seed: u64,
+    a: u64,
+    b: u64,
+    bar: &indicatif::ProgressBar,
+    solver: SolverChoice,
+) -> Result<Vec<SampleOutcome>, SolveError> {
+    use crate::model::Sense;
+    use crate::solve::{warm::WarmLp, PRIORITY_HOLD_TOLERANCES};
+    // `first_on` priority: stage 1 (most demand on the provider) and stage 2 (least cost holding
+    // it) are two loaded models; stage 2 has the hold row, its bound set from stage 1 each sample.
+    let mut weights = vec![0.0; base.lp.vars.len()];
+    for &(j, a) in &base.lp.priority {
+        weights[j] += a;
+    }
+    let mut stage1 = (!base.lp.priority.is_empty()).then(|| WarmLp::new(&base.lp, &weights, true));
+    let mut lp2 = base.lp.clone();
+    let hold_row = stage1.as_ref().map(|_| {
+        let terms = weights
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| **a != 0.0)
+            .map(|(j, a)| (j, *a))
+            .collect();
+        lp2.add_row(RowName::PriorityHold, terms, Sense::Ge, 0.0);
+        lp2.rows.len() - 1
+    });
+    let mut stage2 = WarmLp::new(&lp2, &lp2.cost, false);
+    let mut out = Vec::new();
+    for i in a..b {
+        let s = sample::scenario(sc, seed, i);
+        let rhs = demand_rhs(base, &s);
+        stage2.set_rhs(&rhs);
+        let solved = match (&mut stage1, hold_row) {
+            (Some(st1), Some(h)) => {
+                st1.set_rhs(&rhs);
+                st1.solve().and_then(|x1| {
+                    let best: f64 = weights.iter().zip(&x1).map(|(a, x)| a * x).sum();
+                    stage2.set_rhs(&[(
+                        h,
+                        (best - PRIORITY_HOLD_TOLERANCES[0] * best.abs().max(1.0)).max(0.0),
+                    )]);
+                    stage2.solve()
+                })
+            }
+            _ => stage2.solve(),
+        };
+        let r = match solved {
+            Ok(x) => outcome(&s, base, i, &x[..base.lp.vars.len()]),
+            Err(SolveError::Infeasible) => infeasible(&s, i, solver),
+            Err(e) => return Err(e),
+        };
+        out.push(r);
+        bar.inc(1);
+    }
+    Ok(out)
+}
+
+#[cfg(not(feature = "highs"))]
+fn warm_chain(
+    _: &Scenario,
+    _: &Model,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: &indicatif::ProgressBar,
+    _: SolverChoice,
+) -> Result<Vec<SampleOutcome>, SolveError> {
+    unreachable!("the warm path is chosen only when the highs feature is built")
+}
