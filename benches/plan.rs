@@ -68,7 +68,7 @@ fn main() {
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
         .map(|r| {
             r.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_dir() && !p.ends_with("bad"))
+                .filter(|p| p.is_dir() && !p.ends_with("bad") && !p.ends_with("uncertainty"))
                 .collect()
         })
         .unwrap_or_default();

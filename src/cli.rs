@@ -96,6 +96,33 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// How much to commit: size the contracts marked sizable against sampled demand.
+    #[command(
+        long_about = "Size every contract marked sizable=true in contracts.csv as a two-stage stochastic LP \
+                            (sample average approximation): the commitments are decided first, then each demand \
+                            sample's allocation. A sizable contract works like a savings plan: the commitment is owed \
+                            whatever happens, usage up to it gets the discount, usage beyond it is at list price. \
+                            Writes commitments.csv (as signed vs recommended), risk.csv (the simulate risk table for \
+                            both, on fresh samples) and summary.md."
+    )]
+    Commit {
+        /// The scenario folder.
+        dir: PathBuf,
+        /// Demand samples to size on (the same number again evaluates the result).
+        #[arg(long, default_value_t = 20)]
+        samples: u64,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the reports [default: reports/<folder name>-commit/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        solver: SolverChoice,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// What moved between two plans (two report folders), as a table and optionally a CSV.
     #[command(
         long_about = "Compare two plans by their report folders (each has a plan.json): totals, spend per \
@@ -143,6 +170,14 @@ pub fn run(cli: Cli) -> Result<()> {
             solver,
         } => explain(&dir, &workload, &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
+        Command::Commit {
+            dir,
+            samples,
+            seed,
+            out,
+            solver,
+            quiet,
+        } => commit(&dir, samples, seed, out, solver, quiet),
         Command::Simulate {
             dir,
             samples,
@@ -223,6 +258,54 @@ fn simulate(
             seconds / samples as f64,
             method.describe(solver)
         );
+        println!("reports written to {}/", out.display());
+    }
+    Ok(())
+}
+
+fn commit(
+    dir: &Path,
+    samples: u64,
+    seed: u64,
+    out: Option<PathBuf>,
+    solver: SolverChoice,
+    quiet: bool,
+) -> Result<()> {
+    if !solver.is_built() {
+        return Err(Error::Usage(format!(
+            "solver '{}' is not built into this binary",
+            solver.name()
+        )));
+    }
+    if samples == 0 {
+        return Err(Error::Usage("--samples must be at least 1".into()));
+    }
+    let sc = crate::load(dir)?;
+    if !sc.contracts.iter().any(|c| c.sizable) {
+        return Err(Error::Usage(format!(
+            "{}: no contract is marked sizable=true in contracts.csv, so there is nothing to size",
+            dir.display()
+        )));
+    }
+    let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-commit", sc.name)));
+    let study = crate::analysis::commit::run(&sc, seed, samples, solver, quiet).map_err(|e| match e {
+        crate::solve::SolveError::Infeasible => Error::Infeasible(
+            "infeasible: some sizing sample cannot meet its hard demand at any commitment; give the workloads an \
+             unmet_usd_per_unit_hour or add capacity"
+                .into(),
+        ),
+        crate::solve::SolveError::Failed(m) => Error::Solver(m),
+    })?;
+    report::write_folder(&out, &crate::analysis::commit::render(&sc, &study, seed))?;
+    if !quiet {
+        for r in &study.recommendations {
+            println!(
+                "{}: commit {} (as signed {})",
+                sc.contracts[r.contract.0].id,
+                report::format::usd(r.recommended_usd),
+                report::format::usd(r.as_signed_usd)
+            );
+        }
         println!("reports written to {}/", out.display());
     }
     Ok(())

@@ -202,6 +202,9 @@ fn describe(sc: &Scenario, sol: &Solution, name: &RowName, t: usize) -> String {
         }
         RowName::PriorityHold => "first_on priority holds the provider's share".into(),
         RowName::Demand { .. } => "demand".into(),
+        RowName::CommitCap { contract } => {
+            format!("commitment of {} used up", sc.contracts[contract.0].id)
+        }
     }
 }
 

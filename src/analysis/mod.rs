@@ -1,6 +1,7 @@
 //! What-if studies built on the pipeline: re-solves of modified scenarios.
 
 pub mod clauses;
+pub mod commit;
 pub mod diff;
 pub mod explain;
 pub mod risk;

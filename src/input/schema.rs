@@ -196,6 +196,13 @@ pub const CONTRACTS: FileSchema = FileSchema {
         col("to", false, Period, "horizon end", "last month of the window; the shortfall is paid then"),
         col("commit_usd", true, Number, "", "committed spend over the window, USD"),
         col("discount_pct", false, Number, "0", "discount on the provider's prices inside the window, %"),
+        col(
+            "sizable",
+            false,
+            Choice("true|false"),
+            "false",
+            "true: `capplan commit` may recommend a different commit level (the discount then covers usage up to it)",
+        ),
     ],
 };
 

@@ -18,6 +18,14 @@ pub enum Var {
     Shortfall { contract: ContractId },
     /// Elastic slack on row `row` (infeasibility diagnosis only).
     Slack { row: usize },
+    /// `capplan commit`: the commitment of a sizable contract, USD (first stage).
+    Commit { contract: ContractId },
+    /// `capplan commit`: units of tranche `o` beyond a sizable commitment, at list price.
+    AllocBeyondCommit {
+        offer: OfferId,
+        workload: WorkloadId,
+        t: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +67,10 @@ pub enum RowName {
     },
     /// Second stage of `first_on`/`priority`: hold the first stage's amount on the provider.
     PriorityHold,
+    /// `capplan commit`: discounted spend of a sizable contract stays within its commitment.
+    CommitCap {
+        contract: ContractId,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -375,6 +375,13 @@ pub fn describe_row(
             "demand unit",
             t,
         ),
+        RowName::CommitCap { contract } => (
+            "commit_cap",
+            String::new(),
+            format!("commitment of {}", sc.contracts[contract.0].id),
+            "USD committed",
+            sc.contracts[contract.0].window.last,
+        ),
         RowName::PriorityHold => (
             "priority_hold",
             String::new(),

@@ -194,6 +194,7 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
                     window,
                     commit_usd: c.commit_usd,
                     discount_pct: c.discount_pct,
+                    sizable: c.sizable,
                 })
             }
             None => notes.contracts_outside_horizon += 1,
@@ -708,6 +709,7 @@ fn read_perf(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<PerfRow> 
 }
 
 struct RawContract {
+    sizable: bool,
     id: String,
     provider: Option<usize>,
     from: Option<Month>,
@@ -727,6 +729,14 @@ fn read_contracts(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawC
         let provider = c.reference("provider", ids.providers.as_ref(), "providers.csv");
         let window = c.window();
         let commit = c.number("commit_usd", None);
+        let sizable = match c.text("sizable") {
+            "" | "false" | "no" | "0" => Some(false),
+            "true" | "yes" | "1" => Some(true),
+            other => {
+                c.problem("sizable", format!("'{other}' is not true or false"));
+                None
+            }
+        };
         let discount = match c.number("discount_pct", Some(0.0)) {
             Some(d) if d > 100.0 => {
                 c.problem("discount_pct", format!("{d} is above 100%"));
@@ -738,10 +748,16 @@ fn read_contracts(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawC
         if !check_unique(&mut seen, &id, &mut c, "contract") {
             continue;
         }
-        if let (Some(provider), Some((from, to)), Some(commit_usd), Some(discount_pct)) =
-            (provider, window, commit, discount)
+        if let (
+            Some(provider),
+            Some((from, to)),
+            Some(commit_usd),
+            Some(discount_pct),
+            Some(sizable),
+        ) = (provider, window, commit, discount, sizable)
         {
             out.push(RawContract {
+                sizable,
                 id,
                 provider,
                 from,

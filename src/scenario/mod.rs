@@ -95,6 +95,8 @@ pub struct Contract {
     pub window: Window,
     pub commit_usd: f64,
     pub discount_pct: f64,
+    /// `capplan commit` may size this commitment.
+    pub sizable: bool,
 }
 
 #[derive(Debug, Clone)]

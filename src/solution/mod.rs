@@ -107,7 +107,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                     shortfall[c] = v;
                 }
             }
-            Var::Slack { .. } => {}
+            Var::Slack { .. } | Var::Commit { .. } | Var::AllocBeyondCommit { .. } => {}
         }
     }
     let rows = lp

@@ -59,7 +59,11 @@ pub struct Solved {
 }
 
 pub fn solve_model(model: &mut Model, solver: SolverChoice) -> Result<Solved, SolveError> {
-    let lp = &mut model.lp;
+    solve_lp(&mut model.lp, solver)
+}
+
+/// As [`solve_model`], for any LP (the commitment-sizing model is assembled from many).
+pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved, SolveError> {
     let mut priority_served = None;
     if !lp.priority.is_empty() {
         let mut weights = vec![0.0; lp.vars.len()];

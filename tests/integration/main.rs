@@ -8,4 +8,5 @@ mod explain;
 mod fixtures;
 mod reference;
 mod reports;
+mod uncertainty;
 mod util;
