@@ -299,9 +299,15 @@ fn commit(
     report::write_folder(&out, &crate::analysis::commit::render(&sc, &study, seed))?;
     if !quiet {
         for r in &study.recommendations {
+            let c = &sc.contracts[r.contract.0];
+            let flat = if c.discount_pct == 0.0 {
+                " (no discount: one of many equal-cost levels)"
+            } else {
+                ""
+            };
             println!(
-                "{}: commit {} (as signed {})",
-                sc.contracts[r.contract.0].id,
+                "{}: commit {} (as signed {}){flat}",
+                c.id,
                 report::format::usd(r.recommended_usd),
                 report::format::usd(r.as_signed_usd)
             );

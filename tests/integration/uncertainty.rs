@@ -156,3 +156,33 @@ fn commit_and_simulate_commands_write_their_reports() {
     ]);
     assert_eq!(none.status.code(), Some(2));
 }
+
+/// Warm-started HiGHS sweeps (with `--features highs`) give the same costs and shortfall
+/// probabilities as cold solves; allocation-level figures may differ where optima tie.
+#[test]
+fn warm_started_sweeps_agree_with_cold_solves() {
+    if !cfg!(feature = "highs") {
+        eprintln!("SKIPPED warm-start comparison: built without the highs feature");
+        return;
+    }
+    for (dir, n) in [
+        (fixtures().join("uncertainty/spread"), 20),
+        (super::util::repo().join("inputs/openai-2025"), 10),
+    ] {
+        let sc = capplan::load(&dir).unwrap();
+        let (warm, method) = simulate::run(&sc, 3, n, SolverChoice::Clarabel, true, true).unwrap();
+        assert_eq!(method, simulate::Method::WarmHighs);
+        let (cold, _) = simulate::run(&sc, 3, n, SolverChoice::Clarabel, false, true).unwrap();
+        for (a, b) in warm.outcomes.iter().zip(&cold.outcomes) {
+            match (a.cost_pv_usd, b.cost_pv_usd) {
+                (Some(x), Some(y)) => assert!(
+                    close(x, y, 1e-6),
+                    "{}: sample {}: {x} vs {y}",
+                    dir.display(),
+                    a.index
+                ),
+                (x, y) => assert_eq!(x.is_none(), y.is_none()),
+            }
+        }
+    }
+}
