@@ -60,6 +60,10 @@ pub enum Command {
         /// under each reading (priority, window, share); writes clauses.csv.
         #[arg(long)]
         price_clauses: bool,
+        /// Also write the model as a free-format MPS file, for other solvers (written before solving,
+        /// so an infeasible model can be taken elsewhere too).
+        #[arg(long)]
+        export_mps: Option<PathBuf>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -123,6 +127,24 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Write a synthetic scenario folder of a given size, for benchmarks.
+    #[command(
+        long_about = "Write a synthetic, valid scenario folder with every input family (tranches and cost \
+                            curves, perf overrides, annual take-or-pay contracts, power envelopes, forbid and \
+                            first_on share rules). Sizes (months x workloads x providers x regions x SKUs): \
+                            S 12x4x4x2x3, M 36x8x5x4x6, L 86x10x6x6x8, XL 120x20x8x8x12; `capplan validate` prints \
+                            the model size of each."
+    )]
+    Synth {
+        /// S, M, L or XL.
+        #[arg(long, value_enum)]
+        size: crate::synth::Size,
+        /// Random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The folder to write.
+        out: PathBuf,
+    },
     /// What moved between two plans (two report folders), as a table and optionally a CSV.
     #[command(
         long_about = "Compare two plans by their report folders (each has a plan.json): totals, spend per \
@@ -170,6 +192,8 @@ pub fn run(cli: Cli) -> Result<()> {
             solver,
         } => explain(&dir, &workload, &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
+        Command::Synth { size, seed, out } => crate::synth::write(size, seed, &out)
+            .map_err(|e| Error::Io(format!("cannot write {}: {e}", out.display()))),
         Command::Commit {
             dir,
             samples,
@@ -194,7 +218,15 @@ pub fn run(cli: Cli) -> Result<()> {
             solver,
             price_clauses,
             quiet,
-        } => plan(&dir, out, solver, price_clauses, quiet),
+            export_mps,
+        } => plan(
+            &dir,
+            out,
+            solver,
+            price_clauses,
+            quiet,
+            export_mps.as_deref(),
+        ),
     }
 }
 
@@ -343,6 +375,7 @@ fn plan(
     solver: SolverChoice,
     price_clauses: bool,
     quiet: bool,
+    export_mps: Option<&Path>,
 ) -> Result<()> {
     if !solver.is_built() {
         return Err(Error::Usage(format!(
@@ -352,6 +385,11 @@ fn plan(
     }
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
+    if let Some(path) = export_mps {
+        let model = crate::model::build(&sc, false);
+        std::fs::write(path, crate::solve::mps::write(&sc, &model.lp))
+            .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+    }
     let spinner = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
         pb.set_message(format!("solving {} with {}", sc.name, solver.name()));

@@ -14,6 +14,7 @@ pub mod report;
 pub mod scenario;
 pub mod solution;
 pub mod solve;
+pub mod synth;
 
 use error::{Error, Result};
 use report::format::units;

@@ -2,7 +2,9 @@
 //! elastic re-solve that explains an infeasible plan.
 
 pub mod backend;
+pub mod decompose;
 pub mod diagnose;
+pub mod mps;
 #[cfg(feature = "highs")]
 pub mod warm;
 
@@ -62,8 +64,73 @@ pub fn solve_model(model: &mut Model, solver: SolverChoice) -> Result<Solved, So
     solve_lp(&mut model.lp, solver)
 }
 
-/// As [`solve_model`], for any LP (the commitment-sizing model is assembled from many).
+/// As [`solve_model`], for any LP (the commitment-sizing model is assembled from many). Independent
+/// blocks of the LP (see `decompose`) are solved separately, in parallel.
 pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved, SolveError> {
+    use rayon::prelude::*;
+    let groups = decompose::blocks(lp);
+    if groups.len() <= 1 {
+        return solve_block(lp, solver);
+    }
+    let mut block_of = vec![0; lp.vars.len()];
+    for (g, cols) in groups.iter().enumerate() {
+        for &j in cols {
+            block_of[j] = g;
+        }
+    }
+    // Rows without columns belong to no block: they hold or the whole LP is infeasible.
+    let empty: Vec<_> = lp
+        .rows
+        .iter()
+        .filter(|r| r.terms.is_empty())
+        .cloned()
+        .collect();
+    if !empty.is_empty() {
+        let mut only = crate::model::Lp {
+            rows: empty,
+            ..Default::default()
+        };
+        backend::solve(&only, &[], false, solver)?;
+        only.rows.clear();
+    }
+    let solved: Vec<Result<(Solved, Vec<usize>), SolveError>> = groups
+        .par_iter()
+        .enumerate()
+        .map(|(g, cols)| {
+            let (mut sub, rows) = decompose::sub_lp(lp, cols, &block_of, g);
+            solve_block(&mut sub, solver).map(|s| (s, rows))
+        })
+        .collect();
+    let mut x = vec![0.0; lp.vars.len()];
+    let mut duals: Option<Vec<f64>> = Some(vec![0.0; lp.rows.len()]);
+    let mut priority_served: Option<f64> = None;
+    let mut note = None;
+    for ((result, cols), _) in solved.into_iter().zip(&groups).zip(0..) {
+        let (s, rows) = result?;
+        for (k, &j) in cols.iter().enumerate() {
+            x[j] = s.outcome.x[k];
+        }
+        match (&mut duals, &s.outcome.duals) {
+            (Some(d), Some(sd)) => {
+                for (k, &i) in rows.iter().enumerate() {
+                    d[i] = sd[k];
+                }
+            }
+            _ => duals = None,
+        }
+        if let Some(p) = s.priority_served {
+            *priority_served.get_or_insert(0.0) += p;
+        }
+        note = note.or(s.outcome.note);
+    }
+    Ok(Solved {
+        outcome: LpOutcome { x, duals, note },
+        priority_served,
+    })
+}
+
+/// One block: lexicographic when it has `priority` terms.
+fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved, SolveError> {
     let mut priority_served = None;
     if !lp.priority.is_empty() {
         let mut weights = vec![0.0; lp.vars.len()];

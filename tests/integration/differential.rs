@@ -84,3 +84,58 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
     eprintln!("differential: {SEEDS} random scenarios, {infeasible} infeasible");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `--export-mps` writes the model another solver reads to the same optimum: every fixture
+/// without a first_on priority rule (whose first stage an MPS file cannot hold), read by HiGHS.
+#[test]
+fn exported_mps_solves_to_the_same_optimum_elsewhere() {
+    let work = workdir();
+    let mut checked = 0;
+    for dir in super::util::folders(&super::util::fixtures()) {
+        if dir.ends_with("bad") || dir.ends_with("uncertainty") {
+            continue;
+        }
+        let sc = capplan::load(&dir).unwrap();
+        let model = capplan::model::build(&sc, false);
+        let text = capplan::solve::mps::write(&sc, &model.lp);
+        // Structure: one ROWS line per row (+ the objective), every column named.
+        let rows = text
+            .lines()
+            .skip_while(|l| *l != "ROWS")
+            .take_while(|l| *l != "COLUMNS")
+            .count()
+            - 1;
+        assert_eq!(rows, model.lp.rows.len() + 1, "{}", dir.display());
+        if !model.lp.priority.is_empty() || !reference_available() {
+            continue;
+        }
+        let Ok(sol) = capplan::solve(&sc, SolverChoice::Clarabel) else {
+            continue;
+        };
+        let path = work.path().join("m.mps");
+        std::fs::write(&path, text).unwrap();
+        let script = format!(
+            "import highspy; h=highspy.Highs(); h.silent(); h.readModel(r'{}'); h.run(); \
+             print(h.getInfo().objective_function_value)",
+            path.display()
+        );
+        let out = Command::new("python3")
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        let got: f64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("objective from HiGHS");
+        assert!(
+            close(got, sol.objective_usd, 1e-6),
+            "{}: HiGHS {got} vs capplan {}",
+            dir.display(),
+            sol.objective_usd
+        );
+        checked += 1;
+    }
+    if reference_available() {
+        assert!(checked >= 15, "only {checked} fixtures checked");
+    }
+}
