@@ -19,7 +19,9 @@ fn main() {
     println!("simulate, {samples} samples, 1 thread, release build\n");
     println!("| scenario | variables | cold Clarabel s | cold HiGHS s | warm HiGHS s | warm vs cold Clarabel | warm vs cold HiGHS |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    for dir in [root.join("inputs/openai-2025")] {
+    let synth_m = std::env::temp_dir().join(format!("capplan-bench-sim-M-{}", std::process::id()));
+    capplan::synth::write(capplan::synth::Size::M, 42, &synth_m).expect("synth M");
+    for dir in [root.join("inputs/openai-2025"), synth_m.clone()] {
         let sc = capplan::load(&dir).expect("valid scenario");
         let vars = capplan::model::build(&sc, false).lp.vars.len();
         let time = |solver, warm| {
@@ -48,13 +50,18 @@ fn main() {
         };
         println!(
             "| {} | {vars} | {cold:.2} | {} | {} | {} | {} |",
-            dir.file_name().unwrap().to_string_lossy(),
+            if dir == synth_m {
+                "synth M".into()
+            } else {
+                dir.file_name().unwrap().to_string_lossy().into_owned()
+            },
             show(cold_h),
             show(warm),
             ratio(cold, warm),
             cold_h.map(|c| ratio(c, warm)).unwrap_or_else(|| "-".into())
         );
     }
+    let _ = std::fs::remove_dir_all(&synth_m);
     if !cfg!(feature = "highs") {
         println!("\nBuilt without HiGHS: warm starts need `cargo bench --features highs --bench simulate`.");
     }

@@ -121,8 +121,10 @@ def main(argv):
     groups = add_row_groups(lm, x_labels, *flat_rows(m))
     cost_da = xr.DataArray(np.array(m.cost), coords=[col])
     cost = (cost_da * x).sum()
-    stage1 = None
-    if m.has_priority:
+    # An empty stage-1 objective (nothing the priority rules cover can run) is skipped, as in
+    # pulp_cbc.py: spec_lp's max-0 stage followed by a stage 2 without hold is the plain solve.
+    two_stage = m.has_priority and bool(m.stage1)
+    if two_stage:
         c1 = np.zeros(n)
         for j, v in m.stage1.items():
             c1[j] = v
@@ -133,18 +135,31 @@ def main(argv):
     clock.lap("build")
 
     extra = {"constraint_groups": groups}
-    with quiet_stdout():
-        status, condition = lm.solve(solver_name="highs", io_api="direct", output_flag=False)
-    if m.has_priority and status == "ok":
-        z1 = float(np.dot(c1, x.solution.values))
+    run_s = []
+    # linopy drops a row without terms; spec_lp keeps it, and a hard demand row with nothing that
+    # can serve it (0 == d > 0) makes the LP infeasible. Such rows decide the status up front.
+    empty_bad = sum(1 for lo, up, e in m.rows if not e and not (lo <= 0.0 <= up))
+    if empty_bad:
+        status, condition = "warning", "infeasible"
+        extra["empty_infeasible_rows"] = empty_bad
+    else:
+        with quiet_stdout():
+            status, condition = lm.solve(solver_name="highs", io_api="direct", output_flag=False)
+        run_s.append(lm.solver.solver_model.getRunTime())
+    if two_stage and status == "ok":
+        z1 = float(np.dot(c1, x.solution.values))  # as spec_lp: from the values
         extra["stage1_served_units"] = z1
-        if m.stage1:
-            lm.add_constraints(stage1 >= z1 - HOLD_REL_TOL * abs(z1), name="hold")
+        lm.add_constraints(stage1 >= z1 - HOLD_REL_TOL * abs(z1), name="hold")
         lm.add_objective(cost, sense="min", overwrite=True)
         with quiet_stdout():
             status, condition = lm.solve(solver_name="highs", io_api="direct", output_flag=False)
+        run_s.append(lm.solver.solver_model.getRunTime())
     clock.lap("solve")
+    extra["solver_runs"] = len(run_s)
+    extra["solver_run_s"] = round(sum(run_s), 4)  # HiGHS's own run time (Highs.getRunTime)
 
+    if m.has_priority and not two_stage and status == "ok":
+        extra["stage1_served_units"] = 0.0
     objective = None
     if status == "ok":
         values = x.solution.values

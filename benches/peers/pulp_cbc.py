@@ -24,11 +24,28 @@ import time
 
 T_START = time.perf_counter()  # before the imports: startup_s = imports
 
+import os
+import re
 import sys
+import tempfile
 
 from _common import Clock, HOLD_REL_TOL, emit, quiet_stdout, row_sense, spec_lp, usage
 
 import pulp
+
+
+class CBC(pulp.PULP_CBC_CMD):
+    """PuLP's bundled CBC, also keeping the objective value from the solution file's first
+    line ("Optimal - objective value 123.45678901"), which PuLP reads only for the status."""
+
+    objective_value = None
+
+    def get_status(self, filename):
+        with open(filename) as f:
+            first = f.readline()
+        match = re.search(r"objective value\s+(\S+)", first)
+        self.objective_value = float(match.group(1)) if match else None
+        return super().get_status(filename)
 
 
 def main(argv):
@@ -51,35 +68,52 @@ def main(argv):
         sense, rhs = row_sense(lo, up)
         expr = pulp.LpAffineExpression([(xs[j], entries[j]) for j in sorted(entries)])
         prob.addConstraint(pulp.LpConstraint(expr, senses[sense], "r%d" % i, rhs))
-    stage1 = None
-    if m.has_priority:
-        stage1 = pulp.LpAffineExpression([(xs[j], v) for j, v in sorted(m.stage1.items())])
+    # Priority rules whose stage-1 objective has no column (nothing they cover can run): spec_lp
+    # maximises 0 and then solves stage 2 without a hold row, which is the plain solve, so the
+    # empty stage is skipped (PuLP also writes an invalid MPS for an empty objective).
+    two_stage = m.has_priority and bool(m.stage1)
+    if two_stage:
         prob.sense = pulp.LpMaximize
-        prob.setObjective(stage1)
+        prob.setObjective(pulp.LpAffineExpression([(xs[j], v) for j, v in sorted(m.stage1.items())]))
     else:
         prob.setObjective(cost)
     clock.lap("build")
 
-    solver = pulp.PULP_CBC_CMD(msg=False)
+    # CBC's log goes to a file, for its own "Wallclock seconds" (solver_run_s)
+    log_fd, log_path = tempfile.mkstemp(prefix="pulp-cbc-", suffix=".log")
+    os.close(log_fd)
+    solver = CBC(msg=False, logPath=log_path)
     extra = {}
     with quiet_stdout():
         status = pulp.LpStatus[prob.solve(solver)]
-    if m.has_priority and status == "Optimal":
-        z1 = stage1.value() if len(stage1) else 0.0
+    if two_stage and status == "Optimal":
+        # z1 from CBC's own objective line (printed %.8f): the solution file rounds every value
+        # to 8 significant digits, and a z1 summed from those can overshoot the true maximum by
+        # more than the 1e-9 relative slack of the hold row, making stage 2 infeasible.
+        z1 = solver.objective_value
         extra["stage1_served_units"] = z1
-        if len(stage1):
-            prob.addConstraint(pulp.LpConstraint(stage1, pulp.LpConstraintGE, "hold",
-                                                 z1 - HOLD_REL_TOL * abs(z1)))
+        hold = pulp.LpAffineExpression([(xs[j], v) for j, v in sorted(m.stage1.items())])
+        prob.addConstraint(pulp.LpConstraint(hold, pulp.LpConstraintGE, "hold", z1 - HOLD_REL_TOL * abs(z1)))
         prob.sense = pulp.LpMinimize
         prob.setObjective(cost)
         with quiet_stdout():
             status = pulp.LpStatus[prob.solve(solver)]
     clock.lap("solve")
+    with open(log_path) as f:
+        runs = re.findall(r"\(Wallclock seconds\):\s*([0-9.]+)", f.read())
+    os.unlink(log_path)
+    extra["solver_runs"] = len(runs)
+    extra["solver_run_s"] = round(sum(float(r) for r in runs), 4)  # CBC's own clock, 10 ms steps
 
     objective = None
+    if m.has_priority and not two_stage and status == "Optimal":
+        extra["stage1_served_units"] = 0.0
     if status == "Optimal":
         values = [v.varValue for v in xs]
-        objective = float(sum(c * x for c, x in zip(m.cost, values)))
+        # objective_usd: CBC's objective line (full precision); the sum over the rounded values
+        # is reported beside it
+        objective = solver.objective_value
+        extra["objective_from_values"] = float(sum(c * x for c, x in zip(m.cost, values)))
     clock.lap("extract")
 
     # Every column sits in some row (x and u: a demand row, s: its take-or-pay row).

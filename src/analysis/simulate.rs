@@ -120,6 +120,11 @@ pub fn run(
     } else {
         Method::Cold
     };
+    let bases = if method == Method::WarmHighs {
+        Some(base_bases(&base)?)
+    } else {
+        None
+    };
     let bar = super::progress(samples, "simulating", quiet);
     let chunks: Vec<(u64, u64)> = (0..samples)
         .step_by(CHUNK as usize)
@@ -136,7 +141,16 @@ pub fn run(
                         r
                     })
                     .collect(),
-                Method::WarmHighs => warm_chain(sc, &base, seed, a, b, &bar, solver),
+                Method::WarmHighs => warm_chain(
+                    sc,
+                    &base,
+                    bases.as_ref().expect("bases"),
+                    seed,
+                    a,
+                    b,
+                    &bar,
+                    solver,
+                ),
             };
             out
         })
@@ -176,56 +190,114 @@ pub fn demand_rhs(m: &Model, s: &Scenario) -> Vec<(usize, f64)> {
         .collect()
 }
 
+/// The warm models of a chain: stage 1 (only with `first_on` priority) and stage 2.
 #[cfg(feature = "highs")]
+struct Chain {
+    weights: Vec<f64>,
+    stage1: Option<crate::solve::warm::WarmLp>,
+    stage2: crate::solve::warm::WarmLp,
+    hold_row: Option<usize>,
+}
+
+#[cfg(feature = "highs")]
+impl Chain {
+    fn new(base: &Model) -> Chain {
+        use crate::solve::warm::WarmLp;
+        let mut weights = vec![0.0; base.lp.vars.len()];
+        for &(j, a) in &base.lp.priority {
+            weights[j] += a;
+        }
+        let stage1 = (!base.lp.priority.is_empty()).then(|| WarmLp::new(&base.lp, &weights, true));
+        let mut lp2 = base.lp.clone();
+        let hold_row = stage1.as_ref().map(|_| {
+            let terms = weights
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| **a != 0.0)
+                .map(|(j, a)| (j, *a))
+                .collect();
+            lp2.add_row(RowName::PriorityHold, terms, crate::model::Sense::Ge, 0.0);
+            lp2.rows.len() - 1
+        });
+        let stage2 = WarmLp::new(&lp2, &lp2.cost, false);
+        Chain {
+            weights,
+            stage1,
+            stage2,
+            hold_row,
+        }
+    }
+
+    /// Solves with the demand right-hand sides `rhs`.
+    fn solve(&mut self, rhs: &[(usize, f64)]) -> Result<Vec<f64>, SolveError> {
+        use crate::solve::PRIORITY_HOLD_TOLERANCES;
+        self.stage2.set_rhs(rhs);
+        match (&mut self.stage1, self.hold_row) {
+            (Some(st1), Some(h)) => {
+                st1.set_rhs(rhs);
+                let x1 = st1.solve()?;
+                let best: f64 = self.weights.iter().zip(&x1).map(|(a, x)| a * x).sum();
+                let hold = (best - PRIORITY_HOLD_TOLERANCES[0] * best.abs().max(1.0)).max(0.0);
+                self.stage2.set_rhs(&[(h, hold)]);
+                self.stage2.solve()
+            }
+            _ => self.stage2.solve(),
+        }
+    }
+}
+
+/// Optimal bases at the base demand, for every chain to start from.
+#[cfg(feature = "highs")]
+type Bases = (Option<crate::solve::warm::Basis>, crate::solve::warm::Basis);
+#[cfg(not(feature = "highs"))]
+type Bases = ();
+
+#[cfg(feature = "highs")]
+fn base_bases(base: &Model) -> Result<Bases, SolveError> {
+    let mut chain = Chain::new(base);
+    let rhs: Vec<(usize, f64)> = base
+        .lp
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r.name, RowName::Demand { .. }))
+        .map(|(i, r)| (i, r.rhs))
+        .collect();
+    chain.solve(&rhs)?;
+    Ok((
+        chain.stage1.as_ref().map(|s| s.basis()),
+        chain.stage2.basis(),
+    ))
+}
+
+#[cfg(not(feature = "highs"))]
+fn base_bases(_: &Model) -> Result<Bases, SolveError> {
+    Ok(())
+}
+
+#[cfg(feature = "highs")]
+#[allow(clippy::too_many_arguments)]
 fn warm_chain(
     sc: &Scenario,
     base: &Model,
+    bases: &Bases,
     seed: u64,
     a: u64,
     b: u64,
     bar: &indicatif::ProgressBar,
     solver: SolverChoice,
 ) -> Result<Vec<SampleOutcome>, SolveError> {
-    use crate::model::Sense;
-    use crate::solve::{warm::WarmLp, PRIORITY_HOLD_TOLERANCES};
     // `first_on` priority: stage 1 (most demand on the provider) and stage 2 (least cost holding
-    // it) are two loaded models; stage 2 has the hold row, its bound set from stage 1 each sample.
-    let mut weights = vec![0.0; base.lp.vars.len()];
-    for &(j, a) in &base.lp.priority {
-        weights[j] += a;
+    // it) are two loaded models; both start from the base demand's optimal basis.
+    let mut chain = Chain::new(base);
+    if let (Some(st1), Some(b1)) = (chain.stage1.as_mut(), bases.0.as_ref()) {
+        st1.set_basis(b1);
     }
-    let mut stage1 = (!base.lp.priority.is_empty()).then(|| WarmLp::new(&base.lp, &weights, true));
-    let mut lp2 = base.lp.clone();
-    let hold_row = stage1.as_ref().map(|_| {
-        let terms = weights
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| **a != 0.0)
-            .map(|(j, a)| (j, *a))
-            .collect();
-        lp2.add_row(RowName::PriorityHold, terms, Sense::Ge, 0.0);
-        lp2.rows.len() - 1
-    });
-    let mut stage2 = WarmLp::new(&lp2, &lp2.cost, false);
+    chain.stage2.set_basis(&bases.1);
     let mut out = Vec::new();
     for i in a..b {
         let s = sample::scenario(sc, seed, i);
-        let rhs = demand_rhs(base, &s);
-        stage2.set_rhs(&rhs);
-        let solved = match (&mut stage1, hold_row) {
-            (Some(st1), Some(h)) => {
-                st1.set_rhs(&rhs);
-                st1.solve().and_then(|x1| {
-                    let best: f64 = weights.iter().zip(&x1).map(|(a, x)| a * x).sum();
-                    stage2.set_rhs(&[(
-                        h,
-                        (best - PRIORITY_HOLD_TOLERANCES[0] * best.abs().max(1.0)).max(0.0),
-                    )]);
-                    stage2.solve()
-                })
-            }
-            _ => stage2.solve(),
-        };
+        let solved = chain.solve(&demand_rhs(base, &s));
         let r = match solved {
             Ok(x) => outcome(&s, base, i, &x[..base.lp.vars.len()]),
             Err(SolveError::Infeasible) => infeasible(&s, i, solver),
@@ -238,9 +310,11 @@ fn warm_chain(
 }
 
 #[cfg(not(feature = "highs"))]
+#[allow(clippy::too_many_arguments)]
 fn warm_chain(
     _: &Scenario,
     _: &Model,
+    _: &Bases,
     _: u64,
     _: u64,
     _: u64,

@@ -12,6 +12,14 @@ pub struct WarmLp {
     scaling: Scaling,
     senses: Vec<Sense>,
     columns: usize,
+    rows: usize,
+}
+
+/// A simplex basis (HiGHS status codes per column and row), to start another model from.
+#[derive(Debug, Clone)]
+pub struct Basis {
+    cols: Vec<highs_sys::HighsInt>,
+    rows: Vec<highs_sys::HighsInt>,
 }
 
 impl WarmLp {
@@ -51,6 +59,35 @@ impl WarmLp {
             scaling,
             senses: lp.rows.iter().map(|r| r.sense).collect(),
             columns: lp.vars.len(),
+            rows: lp.rows.len(),
+        }
+    }
+
+    /// The current basis (after a solve).
+    pub fn basis(&self) -> Basis {
+        let model = self.model.as_ref().expect("model loaded");
+        let mut b = Basis {
+            cols: vec![0; self.columns],
+            rows: vec![0; self.rows],
+        };
+        // SAFETY: HiGHS writes one status per column and per row into buffers of exactly that size.
+        unsafe {
+            highs_sys::Highs_getBasis(model.as_ptr(), b.cols.as_mut_ptr(), b.rows.as_mut_ptr());
+        }
+        b
+    }
+
+    /// Starts the next solve from `basis` (taken from a model of the same LP).
+    pub fn set_basis(&mut self, basis: &Basis) {
+        let model = self.model.as_mut().expect("model loaded");
+        assert_eq!(
+            (basis.cols.len(), basis.rows.len()),
+            (self.columns, self.rows),
+            "basis of another LP"
+        );
+        // SAFETY: the buffers hold one status per column and per row of this model.
+        unsafe {
+            highs_sys::Highs_setBasis(model.as_mut_ptr(), basis.cols.as_ptr(), basis.rows.as_ptr());
         }
     }
 
