@@ -137,7 +137,7 @@ pub enum Command {
     )]
     Synth {
         /// S, M, L or XL.
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         size: crate::synth::Size,
         /// Random seed.
         #[arg(long, default_value_t = 42)]

@@ -31,7 +31,6 @@ import time
 T_START = time.perf_counter()  # before the imports: startup_s = imports + warm-up
 
 import sys
-import warnings
 
 from _common import Clock, HOLD_REL_TOL, INF, emit, quiet_stdout, row_sense, spec_lp, usage
 
@@ -89,6 +88,31 @@ def add_row_groups(lm, x_labels, sense, rhs, length, starts, cols, vals):
     return n_groups
 
 
+def build_model(m):
+    """spec_lp's Model as a linopy.Model: (model, x, cost expression, stage-1 expression or None,
+    stage-1 cost vector or None, number of constraint groups). The objective is set for the first
+    solve: stage 1 (maximise) when there is one, else the cost."""
+    n = len(m.cost)
+    lm = linopy.Model()
+    col = pd.RangeIndex(n, name="col")
+    upper = np.array([u if u != INF else np.inf for u in m.upper])
+    x = lm.add_variables(lower=0.0, upper=xr.DataArray(upper, coords=[col]), coords=[col], name="x")
+    groups = add_row_groups(lm, x.labels.values, *flat_rows(m))
+    cost = (xr.DataArray(np.array(m.cost), coords=[col]) * x).sum()
+    # An empty stage-1 objective (nothing the priority rules cover can run) is skipped, as in
+    # pulp_cbc.py: spec_lp's max-0 stage followed by a stage 2 without hold is the plain solve.
+    stage1 = c1 = None
+    if m.has_priority and m.stage1:
+        c1 = np.zeros(n)
+        for j, v in m.stage1.items():
+            c1[j] = v
+        stage1 = (xr.DataArray(c1, coords=[col]) * x).sum()
+        lm.add_objective(stage1, sense="max")
+    else:
+        lm.add_objective(cost, sense="min")
+    return lm, x, cost, stage1, c1, groups
+
+
 def warm_up():
     """Build and solve a one-variable model, so that the lazy imports linopy, xarray and
     highspy do on first use (dask probing alone is ~0.4 s) land in startup_s, not in the phases."""
@@ -112,26 +136,8 @@ def main(argv):
     m = spec_lp.build(sc)
     clock.lap("index")
 
-    n = len(m.cost)
-    lm = linopy.Model()
-    col = pd.RangeIndex(n, name="col")
-    upper = np.array([u if u != INF else np.inf for u in m.upper])
-    x = lm.add_variables(lower=0.0, upper=xr.DataArray(upper, coords=[col]), coords=[col], name="x")
-    x_labels = x.labels.values
-    groups = add_row_groups(lm, x_labels, *flat_rows(m))
-    cost_da = xr.DataArray(np.array(m.cost), coords=[col])
-    cost = (cost_da * x).sum()
-    # An empty stage-1 objective (nothing the priority rules cover can run) is skipped, as in
-    # pulp_cbc.py: spec_lp's max-0 stage followed by a stage 2 without hold is the plain solve.
-    two_stage = m.has_priority and bool(m.stage1)
-    if two_stage:
-        c1 = np.zeros(n)
-        for j, v in m.stage1.items():
-            c1[j] = v
-        stage1 = (xr.DataArray(c1, coords=[col]) * x).sum()
-        lm.add_objective(stage1, sense="max")
-    else:
-        lm.add_objective(cost, sense="min")
+    lm, x, cost, stage1, c1, groups = build_model(m)
+    two_stage = stage1 is not None
     clock.lap("build")
 
     extra = {"constraint_groups": groups}

@@ -5,7 +5,8 @@ Usage: pulp_cbc.py SCENARIO_DIR
 
 Builds the same LP as tools/spec_ref/spec_lp.py (its Scenario and build are imported, so the
 columns, rows and coefficients are identical), hands it to PuLP and solves it with
-pulp.PULP_CBC_CMD(msg=False). first_on/priority rules use spec_lp's two stages: maximise the
+pulp.PULP_CBC_CMD(msg=False) (a subclass that also keeps CBC's full-precision objective line and
+the wall time from CBC's log). first_on/priority rules use spec_lp's two stages: maximise the
 served units on the preferred providers, then add stage1 >= z1 - 1e-9*|z1| and minimise cost.
 
 Phases (seconds):
@@ -40,24 +41,28 @@ class CBC(pulp.PULP_CBC_CMD):
 
     objective_value = None
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.run_times = []  # CBC's "Wallclock seconds" of each run, from its log
+
     def get_status(self, filename):
+        # called once cbc has exited and its log file is closed
         with open(filename) as f:
             first = f.readline()
         match = re.search(r"objective value\s+(\S+)", first)
         self.objective_value = float(match.group(1)) if match else None
+        log_path = self.optionsDict.get("logPath")
+        if log_path:
+            with open(log_path) as f:
+                runs = re.findall(r"\(Wallclock seconds\):\s*([0-9.]+)", f.read())
+            if runs:
+                self.run_times.append(float(runs[-1]))
         return super().get_status(filename)
 
 
-def main(argv):
-    folder = usage(argv, "pulp_cbc.py")
-    clock = Clock()
-
-    sc = spec_lp.Scenario(folder)
-    clock.lap("read")
-
-    m = spec_lp.build(sc)
-    clock.lap("index")
-
+def build_model(m):
+    """spec_lp's Model as a PuLP problem: (prob, column variables, cost expression, two_stage).
+    The objective is set for the first solve: stage 1 when two_stage, else the cost."""
     n = len(m.cost)
     prob = pulp.LpProblem("capplan", pulp.LpMinimize)
     xs = [prob.add_variable("x%d" % j, lowBound=0, upBound=(None if m.upper[j] == spec_lp.INF else m.upper[j]))
@@ -77,9 +82,23 @@ def main(argv):
         prob.setObjective(pulp.LpAffineExpression([(xs[j], v) for j, v in sorted(m.stage1.items())]))
     else:
         prob.setObjective(cost)
+    return prob, xs, cost, two_stage
+
+
+def main(argv):
+    folder = usage(argv, "pulp_cbc.py")
+    clock = Clock()
+
+    sc = spec_lp.Scenario(folder)
+    clock.lap("read")
+
+    m = spec_lp.build(sc)
+    clock.lap("index")
+
+    prob, xs, cost, two_stage = build_model(m)
     clock.lap("build")
 
-    # CBC's log goes to a file, for its own "Wallclock seconds" (solver_run_s)
+    # CBC's log goes to a file (rewritten by each run), for its own "Wallclock seconds"
     log_fd, log_path = tempfile.mkstemp(prefix="pulp-cbc-", suffix=".log")
     os.close(log_fd)
     solver = CBC(msg=False, logPath=log_path)
@@ -99,11 +118,9 @@ def main(argv):
         with quiet_stdout():
             status = pulp.LpStatus[prob.solve(solver)]
     clock.lap("solve")
-    with open(log_path) as f:
-        runs = re.findall(r"\(Wallclock seconds\):\s*([0-9.]+)", f.read())
     os.unlink(log_path)
-    extra["solver_runs"] = len(runs)
-    extra["solver_run_s"] = round(sum(float(r) for r in runs), 4)  # CBC's own clock, 10 ms steps
+    extra["solver_runs"] = len(solver.run_times)
+    extra["solver_run_s"] = round(sum(solver.run_times), 4)  # CBC's own clock, 10 ms steps
 
     objective = None
     if m.has_priority and not two_stage and status == "Optimal":

@@ -57,11 +57,12 @@ case "$SIZE" in
     small|medium|large)
         GEN="$PYTHON tools/spec_ref/random_scenario.py --seed $SEED --size $SIZE"
         ;;
-    S|M|L|XL)
+    S|M|L|XL|s|m|l|xl)
         if "$CAPPLAN" synth --help >/dev/null 2>&1; then
-            GEN="$CAPPLAN synth --size $SIZE --seed $SEED"
+            # lower case: capplan's --size parser takes s|m|l|xl only (its help says S, M, L or XL)
+            GEN="$CAPPLAN synth --size ${SIZE,,} --seed $SEED"
         else
-            case "$SIZE" in S) rs=small ;; M) rs=medium ;; *) rs=large ;; esac
+            case "$SIZE" in S|s) rs=small ;; M|m) rs=medium ;; *) rs=large ;; esac
             echo "note: '$CAPPLAN synth' is not a capplan subcommand yet;" \
                  "falling back to random_scenario.py --size $rs" >&2
             GEN="$PYTHON tools/spec_ref/random_scenario.py --seed $SEED --size $rs"

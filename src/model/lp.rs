@@ -124,7 +124,10 @@ impl Lp {
     /// A `<=` row with non-negative coefficients that holds at every column's implied upper bound
     /// can never bind.
     pub fn is_redundant(&self, row: &Row) -> bool {
-        row.sense == Sense::Le
+        // CAPPLAN_KEEP_REDUNDANT: keep them (for measuring what dropping them buys).
+        static KEEP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        !*KEEP.get_or_init(|| std::env::var_os("CAPPLAN_KEEP_REDUNDANT").is_some())
+            && row.sense == Sense::Le
             && row.terms.iter().all(|&(_, a)| a >= 0.0)
             && row
                 .terms

@@ -68,7 +68,12 @@ pub fn solve_model(model: &mut Model, solver: SolverChoice) -> Result<Solved, So
 /// blocks of the LP (see `decompose`) are solved separately, in parallel.
 pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved, SolveError> {
     use rayon::prelude::*;
-    let groups = decompose::blocks(lp);
+    // CAPPLAN_NO_DECOMPOSE: solve as one LP (for measuring what decomposition buys).
+    let groups = if std::env::var_os("CAPPLAN_NO_DECOMPOSE").is_some() {
+        Vec::new()
+    } else {
+        decompose::blocks(lp)
+    };
     if groups.len() <= 1 {
         return solve_block(lp, solver);
     }
