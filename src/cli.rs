@@ -264,12 +264,7 @@ fn simulate(
     cold: bool,
     quiet: bool,
 ) -> Result<()> {
-    if !solver.is_built() {
-        return Err(Error::Usage(format!(
-            "solver '{0}' is not built into this binary: rebuild with `cargo build --release --features {0}`",
-            solver.name()
-        )));
-    }
+    require_built(solver)?;
     if samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
@@ -303,12 +298,7 @@ fn commit(
     solver: SolverChoice,
     quiet: bool,
 ) -> Result<()> {
-    if !solver.is_built() {
-        return Err(Error::Usage(format!(
-            "solver '{}' is not built into this binary",
-            solver.name()
-        )));
-    }
+    require_built(solver)?;
     if samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
@@ -377,12 +367,7 @@ fn plan(
     quiet: bool,
     export_mps: Option<&Path>,
 ) -> Result<()> {
-    if !solver.is_built() {
-        return Err(Error::Usage(format!(
-            "solver '{0}' is not built into this binary: rebuild with `cargo build --release --features {0}`",
-            solver.name()
-        )));
-    }
+    require_built(solver)?;
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
     if let Some(path) = export_mps {
@@ -427,6 +412,17 @@ fn plan(
         }
     }
     Ok(())
+}
+
+/// A solver this binary was not built with is a usage error.
+fn require_built(solver: SolverChoice) -> Result<()> {
+    if solver.is_built() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "solver '{0}' is not built into this binary: rebuild with `cargo build --release --features {0}`",
+        solver.name()
+    )))
 }
 
 /// Maps a library error to its message on stderr and the documented exit code.

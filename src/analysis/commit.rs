@@ -344,42 +344,10 @@ pub fn render(sc: &Scenario, study: &CommitStudy, seed: u64) -> Vec<(&'static st
     }
     let commitments = w.into_inner().unwrap_or_default();
 
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let _ = w.write_record([
-        "commitments",
-        "scope",
-        "id",
-        "measure",
-        "p10",
-        "p50",
-        "p90",
-        "mean",
-        "probability",
-        "samples",
+    let risk_csv = crate::report::tables::risk_table(&[
+        (Some("recommended"), &study.risk_recommended),
+        (Some("as_signed"), &study.risk_as_signed),
     ]);
-    let dp = |v: f64| if v.is_nan() { String::new() } else { num(v, 6) };
-    for (label, risk) in [
-        ("recommended", &study.risk_recommended),
-        ("as_signed", &study.risk_as_signed),
-    ] {
-        for row in &risk.rows {
-            let _ = w.write_record([
-                label.to_string(),
-                row.scope.to_string(),
-                excel_safe(&row.id),
-                row.measure.to_string(),
-                dp(row.p10),
-                dp(row.p50),
-                dp(row.p90),
-                dp(row.mean),
-                row.probability.map(|p| num(p, 6)).unwrap_or_default(),
-                row.samples.to_string(),
-            ]);
-        }
-    }
-    let risk_csv = w.into_inner().unwrap_or_default();
 
     let mut md = format!("# Commitment sizing: {}\n\n", sc.name);
     md.push_str(&format!(

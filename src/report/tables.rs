@@ -158,22 +158,30 @@ pub fn clauses(m: &Metrics) -> Option<Vec<u8>> {
 
 /// `risk.csv`: percentiles and probabilities over the demand samples.
 pub fn risk(m: &Metrics) -> Option<Vec<u8>> {
-    let r = m.risk.as_ref()?;
+    Some(risk_table(&[(None, m.risk.as_ref()?)]))
+}
+
+/// Risk rows of one or more studies; with labels, a leading `commitments` column names each.
+pub fn risk_table(studies: &[(Option<&str>, &crate::analysis::risk::Risk)]) -> Vec<u8> {
+    let labelled = studies.iter().any(|(l, _)| l.is_some());
+    let mut header = vec![
+        "scope",
+        "id",
+        "measure",
+        "p10",
+        "p50",
+        "p90",
+        "mean",
+        "probability",
+        "samples",
+    ];
+    if labelled {
+        header.insert(0, "commitments");
+    }
     let dp = |v: f64| if v.is_nan() { String::new() } else { num(v, 6) };
-    Some(to_csv(
-        &[
-            "scope",
-            "id",
-            "measure",
-            "p10",
-            "p50",
-            "p90",
-            "mean",
-            "probability",
-            "samples",
-        ],
-        r.rows.iter().map(|row| {
-            vec![
+    let rows = studies.iter().flat_map(|(label, r)| {
+        r.rows.iter().map(move |row| {
+            let mut cells = vec![
                 row.scope.to_string(),
                 excel_safe(&row.id),
                 row.measure.to_string(),
@@ -183,9 +191,14 @@ pub fn risk(m: &Metrics) -> Option<Vec<u8>> {
                 dp(row.mean),
                 row.probability.map(|p| num(p, 6)).unwrap_or_default(),
                 row.samples.to_string(),
-            ]
-        }),
-    ))
+            ];
+            if let Some(l) = label {
+                cells.insert(0, l.to_string());
+            }
+            cells
+        })
+    });
+    to_csv(&header, rows)
 }
 
 /// `samples.csv`: each sample's outcome, one row per sample and contract or workload.
