@@ -200,6 +200,30 @@ fn describe(sc: &Scenario, sol: &Solution, name: &RowName, t: usize) -> String {
             let k = &sc.rules[rule.0];
             format!("rule {} ({}) at its bound", k.id, k.kind.label())
         }
+        RowName::Reserved { option, .. } => {
+            let r = &sc.reservations[option.0];
+            let lots: f64 = sol
+                .lots
+                .iter()
+                .filter(|l| l.option == option && r.covers(l.start, t))
+                .map(|l| l.lots)
+                .sum();
+            format!(
+                "reserved lots of {} all in use ({} lots of {} units)",
+                r.id,
+                units(lots),
+                units(r.lot_units)
+            )
+        }
+        RowName::MaxLots { option } => {
+            format!(
+                "reservation {} at its lot limit",
+                sc.reservations[option.0].id
+            )
+        }
+        RowName::LotFix { option, .. } => {
+            format!("lots of {} are whole numbers", sc.reservations[option.0].id)
+        }
         RowName::PriorityHold => "first_on priority holds the provider's share".into(),
         RowName::Demand { .. } => "demand".into(),
         RowName::CommitCap { contract } => {

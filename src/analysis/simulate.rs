@@ -59,6 +59,14 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
                     spend[c.0] += v * sc.effective_price(offer, t) * sc.hours_per_month;
                 }
             }
+            Var::Lots { option, start } => {
+                let provider = sc.reservations[option.0].provider;
+                for (t, usd) in crate::model::families::reservations::charges(sc, option, start) {
+                    if let Some(c) = sc.contract_at(provider, t) {
+                        spend[c.0] += v * usd * (1.0 - sc.discount_at(provider, t));
+                    }
+                }
+            }
             Var::Unmet { workload, .. } => unmet[workload.0] += v,
             Var::Shortfall { contract } => shortfall[contract.0] = v,
             Var::Slack { .. } | Var::Commit { .. } | Var::AllocBeyondCommit { .. } => {}

@@ -51,12 +51,14 @@ pub const SETTINGS: FileSchema = FileSchema {
     name: "settings.csv",
     required: false,
     doc: "key,value rows: horizon_start, horizon_end (YYYY-MM), discount_rate (annual), hours_per_month, \
-          demand_shock_persistence (0..1, share of demand uncertainty that persists across months; default 0.8)",
+          demand_shock_persistence (0..1, share of demand uncertainty that persists across months; default 0.8), \
+          lots (integer|continuous: whole reservation lots or the LP relaxation; default integer), mip_gap (relative gap \
+          the whole-lot search stops at; default 1e-4)",
     columns: &[
         col(
             "key",
             true,
-            Choice("horizon_start|horizon_end|discount_rate|hours_per_month|demand_shock_persistence"),
+            Choice("horizon_start|horizon_end|discount_rate|hours_per_month|demand_shock_persistence|lots|mip_gap"),
             "",
             "setting name",
         ),
@@ -241,9 +243,40 @@ pub const RULES: FileSchema = FileSchema {
     ],
 };
 
+pub const RESERVATIONS: FileSchema = FileSchema {
+    name: "reservations.csv",
+    required: false,
+    doc: "capacity reservation options: lots of lot_units reserved for term_months from a start month in the \
+          window, signed lead_months before the start, charged every month of the term whether used or not",
+    columns: &[
+        col("option", true, Id, "", "reservation option id"),
+        col("provider", true, Id, "", "provider id"),
+        col("region", true, Id, "", "region or site id (declared here or in offers.csv)"),
+        col("sku", true, Id, "", "SKU id"),
+        col("from", false, Period, "horizon start", "first month a reservation may start"),
+        col("to", false, Period, "horizon end", "last month a reservation may start"),
+        col("term_months", true, Number, "", "months each reservation runs (whole number, at least 1)"),
+        col("lead_months", false, Number, "0", "months before its start a reservation must be signed"),
+        col("lot_units", false, Number, "1", "units per lot (72 for an NVL72 rack)"),
+        col("max_lots", false, Number, "blank = unlimited", "lots over all start months"),
+        col("usd_per_unit_hour", true, Number, "", "charge per reserved unit-hour, used or not, USD"),
+        col("upfront_usd_per_lot", false, Number, "0", "paid in the start month, per lot, USD"),
+    ],
+};
+
 /// Every file, in the order they are read and reported.
 pub const FILES: &[&FileSchema] = &[
-    &SETTINGS, &PROVIDERS, &SKUS, &WORKLOADS, &DEMAND, &OFFERS, &PERF, &CONTRACTS, &POWER, &RULES,
+    &SETTINGS,
+    &PROVIDERS,
+    &SKUS,
+    &WORKLOADS,
+    &DEMAND,
+    &OFFERS,
+    &PERF,
+    &CONTRACTS,
+    &POWER,
+    &RULES,
+    &RESERVATIONS,
 ];
 
 /// The schema as a plain-text table, for `--help`.

@@ -1,7 +1,7 @@
 //! A solver-neutral linear program with every column and row named by typed ids, so solutions,
 //! duals and binding constraints can be reported by name whatever the backend.
 
-use crate::scenario::{ContractId, OfferId, PowerId, RuleId, WorkloadId};
+use crate::scenario::{ContractId, OfferId, PowerId, ReservationId, RuleId, WorkloadId};
 
 /// What a column stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub enum Var {
     Unmet { workload: WorkloadId, t: usize },
     /// `s[c]`: take-or-pay shortfall, USD.
     Shortfall { contract: ContractId },
+    /// `r[k,s]`: lots of reservation option `k` starting in month `s`.
+    Lots { option: ReservationId, start: usize },
     /// Elastic slack on row `row` (infeasibility diagnosis only).
     Slack { row: usize },
     /// `capplan commit`: the commitment of a sizable contract, USD (first stage).
@@ -65,6 +67,20 @@ pub enum RowName {
         rule: RuleId,
         t: usize,
     },
+    /// Reserved units used in `t` are at most the lots active in `t` times the lot size.
+    Reserved {
+        option: ReservationId,
+        t: usize,
+    },
+    /// Lots of an option over all its starts are at most `max_lots`.
+    MaxLots {
+        option: ReservationId,
+    },
+    /// Whole-lot search: the lots of one column fixed (`=`) or bounded (`<=`/`>=`) at a branch.
+    LotFix {
+        option: ReservationId,
+        start: usize,
+    },
     /// Second stage of `first_on`/`priority`: hold the first stage's amount on the provider.
     PriorityHold,
     /// `capplan commit`: discounted spend of a sizable contract stays within its commitment.
@@ -97,6 +113,10 @@ pub struct Lp {
     pub rows: Vec<Row>,
     /// First-stage objective of `first_on`/`priority` (maximised), empty when there is no such rule.
     pub priority: Vec<(usize, f64)>,
+    /// Columns that must take whole values (reservation lots under settings `lots = integer`).
+    pub integer: Vec<usize>,
+    /// Relative gap the whole-value search may stop at.
+    pub mip_gap: f64,
 }
 
 impl Lp {

@@ -30,5 +30,9 @@ pub fn build_with(sc: &Scenario, elastic_demand: bool, elastic_access: bool) -> 
     let mut lp = Lp::default();
     let cols = variables::declare(sc, &access, elastic_demand, elastic_access, &mut lp);
     families::add_all(sc, &cols, &mut lp);
+    if sc.lots == crate::scenario::Lots::Integer {
+        lp.integer = cols.lots.iter().flatten().map(|&(_, j)| j).collect();
+    }
+    lp.mip_gap = sc.mip_gap;
     Model { lp, cols }
 }

@@ -4,7 +4,7 @@
 
 use super::families::rules::Access;
 use super::lp::{Lp, Var};
-use crate::scenario::{ContractId, OfferId, RuleId, Scenario, WorkloadId};
+use crate::scenario::{ContractId, OfferId, ReservationId, RuleId, Scenario, WorkloadId};
 
 /// Where the columns of each kind are, for the constraint families to look up.
 #[derive(Debug, Default)]
@@ -19,6 +19,8 @@ pub struct Columns {
     pub shortfall: Vec<usize>,
     /// With `elastic_access`: columns a rule would have removed, and that rule.
     pub blocked: Vec<(usize, RuleId)>,
+    /// Per reservation option: `(start month, lots column)` in start order.
+    pub lots: Vec<Vec<(usize, usize)>>,
 }
 
 /// `elastic_demand`: give every workload an unmet column (for the infeasibility diagnosis);
@@ -39,6 +41,7 @@ pub fn declare(
         unmet: vec![None; sc.workloads.len() * periods],
         shortfall: Vec::with_capacity(sc.contracts.len()),
         blocked: Vec::new(),
+        lots: Vec::with_capacity(sc.reservations.len()),
     };
     for (o, offer) in sc.offers.iter().enumerate() {
         let offer_id = OfferId(o);
@@ -90,6 +93,38 @@ pub fn declare(
                 cols.unmet[w * periods + t] = Some(lp.add_var(var, cost, magnitude, magnitude));
             }
         }
+    }
+    for (k, res) in sc.reservations.iter().enumerate() {
+        let option = ReservationId(k);
+        // Lots that could be used at all: the peak servable demand over the option's months.
+        let peak = (0..periods)
+            .map(|t| {
+                (0..sc.workloads.len())
+                    .map(WorkloadId)
+                    .filter(|&w| sc.perf(w, res.sku) > 0.0)
+                    .map(|w| sc.demand(w, t) / sc.perf(w, res.sku))
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max);
+        let magnitude = (peak / res.lot_units)
+            .min(res.max_lots.unwrap_or(f64::INFINITY))
+            .max(1.0);
+        let mut starts = Vec::with_capacity(res.starts.len());
+        for &s in &res.starts {
+            let cost: f64 = super::families::reservations::charges(sc, option, s)
+                .map(|(t, usd)| {
+                    sc.discount_factor(t) * usd * (1.0 - sc.discount_at(res.provider, t))
+                })
+                .sum();
+            let j = lp.add_var(
+                Var::Lots { option, start: s },
+                cost,
+                magnitude,
+                f64::INFINITY,
+            );
+            starts.push((s, j));
+        }
+        cols.lots.push(starts);
     }
     for (c, contract) in sc.contracts.iter().enumerate() {
         let cost = sc.discount_factor(contract.window.last);

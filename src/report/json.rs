@@ -10,6 +10,9 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
     let v = json!({
         "status": "optimal",
         "objective_usd": z(t.objective_usd),
+        "bound_usd": z(t.bound_usd),
+        "gap_pct": z(t.gap_pct),
+        "lots": m.lots_mode,
         "usage_usd": z(t.usage_usd),
         "shortfall_usd": z(t.shortfall_usd),
         "unmet_units": z(t.unmet_units),
@@ -29,6 +32,15 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         "solver": m.solver,
         "solver_note": m.solver_note,
         "model": { "variables": m.variables, "rows": m.rows, "nonzeros": m.nonzeros },
+        "commitment_after_horizon_usd": z(t.commitment_after_horizon_usd),
+        "reservations": m.reservations.iter().map(|r| json!({
+            "option": r.option,
+            "sign_by": r.sign_by,
+            "start": r.start,
+            "end": r.end,
+            "lots": z(r.lots),
+            "units": z(r.units),
+        })).collect::<Vec<_>>(),
         "contracts": m.contracts.iter().map(|c| json!({
             "contract": c.contract,
             "provider": c.provider,

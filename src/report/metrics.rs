@@ -47,6 +47,39 @@ pub struct ContractRow {
     pub burn_by_year: Vec<(i32, f64)>,
 }
 
+/// One reservation signed: lots of an option starting in one month.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReservationRow {
+    pub option: String,
+    pub provider: String,
+    pub region: String,
+    pub sku: String,
+    /// Month it must be signed in: `start - lead_months`.
+    pub sign_by: String,
+    pub start: String,
+    /// Last month of the term (may lie past the horizon).
+    pub end: String,
+    pub lots: f64,
+    pub units: f64,
+    /// List-price charge per month of the term, USD (upfront not included).
+    pub usd_per_month: f64,
+    pub upfront_usd: f64,
+    /// Reserved units of the option used over reserved units, in the months of this term inside
+    /// the horizon (the option's use is shared by all its active lots).
+    pub utilization: f64,
+    /// List-price charges of the term's months past the horizon: not in the objective, still owed.
+    pub after_horizon_usd: f64,
+}
+
+/// Reserved and used units of one option in one month.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReservedUse {
+    pub option: String,
+    pub period: String,
+    pub reserved_units: f64,
+    pub used_units: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct UnmetRow {
     pub period: String,
@@ -100,6 +133,11 @@ pub struct RuleRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct Totals {
     pub objective_usd: f64,
+    /// A proven lower bound on the objective (equal to it without whole-lot decisions).
+    pub bound_usd: f64,
+    pub gap_pct: f64,
+    /// Reservation charges of terms running past the horizon, list price.
+    pub commitment_after_horizon_usd: f64,
     pub usage_usd: f64,
     pub shortfall_usd: f64,
     pub unmet_units: f64,
@@ -132,6 +170,14 @@ pub struct Metrics {
     /// Nominal USD per provider and calendar year.
     pub spend_by_provider_year: BTreeMap<String, BTreeMap<i32, f64>>,
     pub contracts: Vec<ContractRow>,
+    /// Reservations signed, by sign-by month.
+    pub reservations: Vec<ReservationRow>,
+    /// Per option and month of its reach: reserved vs used units.
+    pub reserved_use: Vec<ReservedUse>,
+    /// `integer` or `continuous`.
+    pub lots_mode: &'static str,
+    /// Reservation options in the model (reservations.csv is written when there are any).
+    pub reservation_options: usize,
     pub unmet: Vec<UnmetRow>,
     pub binding: Vec<Binding>,
     pub rules: Vec<RuleRow>,
@@ -176,6 +222,17 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
             .entry(sc.month(a.t).year())
             .or_default() += a.usd;
         usage_pv += a.usd * sc.discount_factor(a.t);
+    }
+    let charges = sol.reservation_charges(sc);
+    for ch in &charges {
+        let provider = sc.providers[ch.provider.0].id.clone();
+        *spend.entry((ch.t, provider.clone())).or_default() += ch.usd;
+        *by_year
+            .entry(provider)
+            .or_default()
+            .entry(sc.month(ch.t).year())
+            .or_default() += ch.usd;
+        usage_pv += ch.usd * sc.discount_factor(ch.t);
     }
     let allocation = alloc
         .into_iter()
@@ -227,6 +284,11 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
                     *per_year.entry(sc.month(a.t).year()).or_default() += a.usd;
                 }
             }
+            for ch in &charges {
+                if ch.provider == k.provider && k.window.contains(ch.t) {
+                    *per_year.entry(sc.month(ch.t).year()).or_default() += ch.usd;
+                }
+            }
             let mut cumulative = 0.0;
             let burn_by_year: Vec<(i32, f64)> = per_year
                 .into_iter()
@@ -275,9 +337,19 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         .map(|(k, s)| s * sc.discount_factor(k.window.last))
         .sum();
 
+    let (reservations, reserved_use) = reservation_rows(sc, sol);
     let totals = Totals {
         objective_usd: sol.objective_usd,
-        usage_usd: sol.allocations.iter().map(|a| a.usd).sum::<f64>() + 0.0,
+        bound_usd: sol.bound_usd,
+        gap_pct: sol.gap_pct,
+        commitment_after_horizon_usd: reservations
+            .iter()
+            .map(|r| r.after_horizon_usd)
+            .sum::<f64>()
+            + 0.0,
+        usage_usd: sol.allocations.iter().map(|a| a.usd).sum::<f64>()
+            + charges.iter().map(|c| c.usd).sum::<f64>()
+            + 0.0,
         shortfall_usd: sol.shortfall.iter().sum::<f64>() + 0.0,
         unmet_units: sol.unmet.iter().map(|u| u.units).sum::<f64>() + 0.0,
         unmet_penalty_usd: unmet_penalty,
@@ -305,6 +377,13 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         provider_spend,
         spend_by_provider_year: by_year,
         contracts,
+        reservations,
+        reserved_use,
+        reservation_options: sc.reservations.len(),
+        lots_mode: match sc.lots {
+            crate::scenario::Lots::Integer => "integer",
+            crate::scenario::Lots::Continuous => "continuous",
+        },
         unmet: unmet_rows,
         binding: binding(sc, sol),
         rules: rules(sc),
@@ -312,6 +391,69 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         clauses: None,
         risk: None,
     }
+}
+
+fn reservation_rows(sc: &Scenario, sol: &Solution) -> (Vec<ReservationRow>, Vec<ReservedUse>) {
+    use crate::model::families::reservations::beyond_horizon_usd;
+    let h = sc.hours_per_month;
+    // reserved[k][t], used[k][t]
+    let mut reserved = vec![vec![0.0; sc.periods]; sc.reservations.len()];
+    let mut used = vec![vec![0.0; sc.periods]; sc.reservations.len()];
+    for l in &sol.lots {
+        let r = &sc.reservations[l.option.0];
+        for t in l.start..(l.start + r.term_months).min(sc.periods) {
+            reserved[l.option.0][t] += l.lots * r.lot_units;
+        }
+    }
+    for a in &sol.allocations {
+        if let Some(k) = sc.offers[a.offer.0].reservation {
+            used[k.0][a.t] += a.units;
+        }
+    }
+    let mut rows: Vec<ReservationRow> = sol
+        .lots
+        .iter()
+        .map(|l| {
+            let r = &sc.reservations[l.option.0];
+            let months: Vec<usize> = (l.start..(l.start + r.term_months).min(sc.periods)).collect();
+            let cap: f64 = months.iter().map(|&t| reserved[l.option.0][t]).sum();
+            let use_: f64 = months.iter().map(|&t| used[l.option.0][t]).sum();
+            ReservationRow {
+                option: r.id.clone(),
+                provider: sc.providers[r.provider.0].id.clone(),
+                region: sc.regions[r.region.0].id.clone(),
+                sku: sc.skus[r.sku.0].id.clone(),
+                sign_by: sc.month(l.start - r.lead_months).to_string(),
+                start: sc.month(l.start).to_string(),
+                end: sc.month(l.start + r.term_months - 1).to_string(),
+                lots: l.lots,
+                units: l.lots * r.lot_units,
+                usd_per_month: l.lots * r.monthly_usd_per_lot(h),
+                upfront_usd: l.lots * r.upfront_usd_per_lot,
+                utilization: if cap > 0.0 {
+                    (use_ / cap).min(1.0)
+                } else {
+                    0.0
+                },
+                after_horizon_usd: l.lots * beyond_horizon_usd(sc, l.option, l.start),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.sign_by, &a.start, &a.option).cmp(&(&b.sign_by, &b.start, &b.option)));
+    let mut uses = Vec::new();
+    for (k, r) in sc.reservations.iter().enumerate() {
+        for t in sc.offers[r.offer.0].window.months() {
+            if reserved[k][t] > 0.0 || used[k][t] > 0.0 {
+                uses.push(ReservedUse {
+                    option: r.id.clone(),
+                    period: sc.month(t).to_string(),
+                    reserved_units: reserved[k][t],
+                    used_units: used[k][t],
+                });
+            }
+        }
+    }
+    (rows, uses)
 }
 
 /// The name and unit of a row, and the month whose dollars its nominal value is in.
@@ -381,6 +523,27 @@ pub fn describe_row(
             format!("commitment of {}", sc.contracts[contract.0].id),
             "USD committed",
             sc.contracts[contract.0].window.last,
+        ),
+        RowName::Reserved { option, t } => (
+            "reserved",
+            sc.month(t).to_string(),
+            format!("reservation {}", sc.reservations[option.0].id),
+            "reserved unit",
+            t,
+        ),
+        RowName::MaxLots { option } => (
+            "max_lots",
+            String::new(),
+            format!("lots of reservation {}", sc.reservations[option.0].id),
+            "lot",
+            0,
+        ),
+        RowName::LotFix { option, start } => (
+            "lot_fix",
+            sc.month(start).to_string(),
+            format!("whole lots of reservation {}", sc.reservations[option.0].id),
+            "lot",
+            start,
         ),
         RowName::PriorityHold => (
             "priority_hold",

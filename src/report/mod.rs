@@ -25,6 +25,9 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
         ("unmet.csv", tables::unmet(m)),
         ("marginal_costs.csv", tables::marginal_costs(m)),
     ];
+    if m.reservation_options > 0 {
+        files.push(("reservations.csv", tables::reservations(m)));
+    }
     let memo = markdown::summary(m);
     files.push((
         "report.html",

@@ -97,6 +97,45 @@ pub fn unmet(m: &Metrics) -> Vec<u8> {
     )
 }
 
+/// `reservations.csv`: the reservations to sign, by sign-by month (SPEC v2 columns, then the
+/// upfront and what is owed after the horizon).
+pub fn reservations(m: &Metrics) -> Vec<u8> {
+    to_csv(
+        &[
+            "option",
+            "provider",
+            "region",
+            "sku",
+            "sign_by",
+            "start",
+            "end",
+            "lots",
+            "units",
+            "usd_per_month",
+            "utilization",
+            "upfront_usd",
+            "after_horizon_usd",
+        ],
+        m.reservations.iter().map(|r| {
+            vec![
+                excel_safe(&r.option),
+                excel_safe(&r.provider),
+                excel_safe(&r.region),
+                excel_safe(&r.sku),
+                r.sign_by.clone(),
+                r.start.clone(),
+                r.end.clone(),
+                num(r.lots, UNITS_DP),
+                num(r.units, UNITS_DP),
+                num(r.usd_per_month, USD_DP),
+                num(r.utilization, 6),
+                num(r.upfront_usd, USD_DP),
+                num(r.after_horizon_usd, USD_DP),
+            ]
+        }),
+    )
+}
+
 /// `marginal_costs.csv`: the value of relaxing each constraint by one unit.
 pub fn marginal_costs(m: &Metrics) -> Vec<u8> {
     to_csv(

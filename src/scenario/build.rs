@@ -9,6 +9,9 @@ use std::collections::HashMap;
 /// Share of a workload's demand uncertainty that persists across months when none is set.
 pub const DEFAULT_PERSISTENCE: f64 = 0.8;
 
+/// Relative gap the whole-lot search stops at when settings name none.
+pub const DEFAULT_MIP_GAP: f64 = 1e-4;
+
 /// Builds the scenario, or returns `None` with every problem in `diags`.
 pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Scenario> {
     let errors_before = diags.len();
@@ -54,6 +57,22 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
                     regions.len() - 1
                 });
         }
+    }
+    let raw_reservations = tables
+        .reservations
+        .as_ref()
+        .map(|t| read_reservations(t, &ids, diags))
+        .unwrap_or_default();
+    for r in &raw_reservations {
+        region_index
+            .entry((r.provider, r.region.clone()))
+            .or_insert_with(|| {
+                regions.push(Region {
+                    provider: ProviderId(r.provider),
+                    id: r.region.clone(),
+                });
+                regions.len() - 1
+            });
     }
     let perf_rows = tables
         .perf
@@ -174,6 +193,7 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
                     max_units: o.max_units,
                     usd_per_unit_hour: o.price,
                     line: o.line,
+                    reservation: None,
                 })
             }
             None => notes.offers_outside_horizon += 1,
@@ -226,6 +246,51 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
             None => notes.rules_outside_horizon += 1,
         }
     }
+    let mut reservations = Vec::new();
+    for r in raw_reservations {
+        // A start must lie in the option's window and the horizon, and be signed at or after the
+        // horizon start.
+        let earliest = (r.lead_months as i64).max(r.from.map_or(0, |f| (f.0 - start.0) as i64));
+        let latest =
+            (periods as i64 - 1).min(r.to.map_or(periods as i64 - 1, |t| (t.0 - start.0) as i64));
+        if earliest > latest {
+            notes.reservations_without_start.push(r.id);
+            continue;
+        }
+        let starts: Vec<usize> = (earliest as usize..=latest as usize).collect();
+        let window = Window {
+            first: starts[0],
+            last: (latest as usize + r.term_months - 1).min(periods - 1),
+        };
+        let id = ReservationId(reservations.len());
+        let offer = OfferId(offers.len());
+        let region = RegionId(region_index[&(r.provider, r.region)]);
+        offers.push(Offer {
+            provider: ProviderId(r.provider),
+            region,
+            sku: SkuId(r.sku),
+            window,
+            max_units: f64::INFINITY,
+            usd_per_unit_hour: 0.0,
+            line: r.line,
+            reservation: Some(id),
+        });
+        reservations.push(Reservation {
+            id: r.id,
+            provider: ProviderId(r.provider),
+            region,
+            sku: SkuId(r.sku),
+            starts,
+            term_months: r.term_months,
+            lead_months: r.lead_months,
+            lot_units: r.lot_units,
+            max_lots: r.max_lots,
+            usd_per_unit_hour: r.price,
+            upfront_usd_per_lot: r.upfront,
+            line: r.line,
+            offer,
+        });
+    }
     notes.warnings = warnings.into_vec();
 
     Some(Scenario {
@@ -246,6 +311,9 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         contracts,
         power,
         rules,
+        reservations,
+        lots: settings.lots,
+        mip_gap: settings.mip_gap,
         notes,
     })
 }
@@ -441,6 +509,8 @@ struct Settings {
     discount_rate: f64,
     hours_per_month: f64,
     persistence: f64,
+    lots: Lots,
+    mip_gap: f64,
 }
 
 fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
@@ -453,6 +523,8 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
         discount_rate: 0.0,
         hours_per_month: 730.0,
         persistence: DEFAULT_PERSISTENCE,
+        lots: Lots::Integer,
+        mip_gap: DEFAULT_MIP_GAP,
     };
     let Some(table) = table else { return s };
     let mut seen = HashMap::new();
@@ -489,12 +561,22 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
                 Some(v) => c.problem("value", format!("demand_shock_persistence {v} is outside 0..1")),
                 None => {}
             },
+            "lots" => match value {
+                "integer" | "" => s.lots = Lots::Integer,
+                "continuous" => s.lots = Lots::Continuous,
+                other => c.problem("value", format!("lots '{other}' is not integer or continuous")),
+            },
+            "mip_gap" => match c.number("value", Some(DEFAULT_MIP_GAP)) {
+                Some(v) if v < 1.0 => s.mip_gap = v,
+                Some(v) => c.problem("value", format!("mip_gap {v} must be below 1 (it is relative: 1e-4 = 0.01%)")),
+                None => {}
+            },
             "" => c.problem("key", "required value is blank"),
             other => c.problem(
                 "key",
                 format!(
                     "unknown setting '{other}' (expected horizon_start, horizon_end, discount_rate, hours_per_month, \
-                     demand_shock_persistence)"
+                     demand_shock_persistence, lots, mip_gap)"
                 ),
             ),
         }
@@ -1018,4 +1100,108 @@ mod tests {
         assert!(!is_valid_id("a b"));
         assert!(!is_valid_id(""));
     }
+}
+
+struct RawReservation {
+    id: String,
+    provider: usize,
+    region: String,
+    sku: usize,
+    from: Option<Month>,
+    to: Option<Month>,
+    term_months: usize,
+    lead_months: usize,
+    lot_units: f64,
+    max_lots: Option<f64>,
+    price: f64,
+    upfront: f64,
+    line: u64,
+}
+
+/// A whole number of months (`term_months`, `lead_months`); `min` is the smallest allowed.
+fn whole_months(c: &mut Cells, column: &str, default: Option<f64>, min: usize) -> Option<usize> {
+    let v = c.number(column, default)?;
+    if v.fract() != 0.0 || v > 1200.0 {
+        c.problem(column, format!("{v} is not a whole number of months"));
+        return None;
+    }
+    if (v as usize) < min {
+        c.problem(column, format!("must be at least {min} month"));
+        return None;
+    }
+    Some(v as usize)
+}
+
+fn read_reservations(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawReservation> {
+    let mut out = Vec::new();
+    let mut seen = HashMap::new();
+    for row in &table.rows {
+        let mut c = Cells::new(table, row, diags);
+        let id = c.id("option");
+        let unique = id
+            .as_ref()
+            .is_none_or(|id| check_unique(&mut seen, id, &mut c, "option"));
+        let provider = c.reference("provider", ids.providers.as_ref(), "providers.csv");
+        let region = c.id("region");
+        let sku = c.reference("sku", ids.skus.as_ref(), "skus.csv");
+        let window = c.window();
+        let term = whole_months(&mut c, "term_months", None, 1);
+        let lead = whole_months(&mut c, "lead_months", Some(0.0), 0);
+        let lot_units = match c.number("lot_units", Some(1.0)) {
+            Some(v) if v > 0.0 => Some(v),
+            Some(_) => {
+                c.problem("lot_units", "must be greater than 0");
+                None
+            }
+            None => None,
+        };
+        let max_lots = if c.text("max_lots").is_empty() {
+            Some(None)
+        } else {
+            match c.number("max_lots", None) {
+                Some(v) if v.fract() == 0.0 => Some(Some(v)),
+                Some(v) => {
+                    c.problem("max_lots", format!("{v} is not a whole number of lots"));
+                    None
+                }
+                None => None,
+            }
+        };
+        let price = c.number("usd_per_unit_hour", None);
+        let upfront = c.number("upfront_usd_per_lot", Some(0.0));
+        if let (
+            Some(id),
+            true,
+            Some(Some(provider)),
+            Some(region),
+            Some(Some(sku)),
+            Some((from, to)),
+            Some(term_months),
+            Some(lead_months),
+            Some(lot_units),
+            Some(max_lots),
+            Some(price),
+            Some(upfront),
+        ) = (
+            id, unique, provider, region, sku, window, term, lead, lot_units, max_lots, price,
+            upfront,
+        ) {
+            out.push(RawReservation {
+                id,
+                provider,
+                region,
+                sku,
+                from,
+                to,
+                term_months,
+                lead_months,
+                lot_units,
+                max_lots,
+                price,
+                upfront,
+                line: row.line,
+            });
+        }
+    }
+    out
 }

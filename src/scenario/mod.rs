@@ -13,7 +13,17 @@ macro_rules! typed_id {
         pub struct $name(pub usize);
     )*};
 }
-typed_id!(ProviderId, RegionId, SkuId, WorkloadId, OfferId, ContractId, PowerId, RuleId);
+typed_id!(
+    ProviderId,
+    RegionId,
+    SkuId,
+    WorkloadId,
+    OfferId,
+    ContractId,
+    PowerId,
+    RuleId,
+    ReservationId
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
@@ -84,8 +94,51 @@ pub struct Offer {
     pub window: Window,
     pub max_units: f64,
     pub usd_per_unit_hour: f64,
-    /// Line in offers.csv, to name the tranche.
+    /// Line in offers.csv (or reservations.csv), to name the tranche.
     pub line: u64,
+    /// `Some`: not an offers.csv tranche but the reserved units of a reservation option (`y[k,w,t]`):
+    /// its capacity comes from the option's lots, its price is 0 (the charge is on the lots).
+    pub reservation: Option<ReservationId>,
+}
+
+/// Whether reservation lots are whole numbers (settings `lots`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lots {
+    Integer,
+    Continuous,
+}
+
+/// One option of reservations.csv, with its start months resolved against the horizon.
+#[derive(Debug, Clone)]
+pub struct Reservation {
+    pub id: String,
+    pub provider: ProviderId,
+    pub region: RegionId,
+    pub sku: SkuId,
+    /// Start months offered (horizon indices): the option's window inside the horizon, less starts
+    /// whose sign-by month (`s - lead_months`) falls before the horizon start.
+    pub starts: Vec<usize>,
+    pub term_months: usize,
+    pub lead_months: usize,
+    pub lot_units: f64,
+    pub max_lots: Option<f64>,
+    pub usd_per_unit_hour: f64,
+    pub upfront_usd_per_lot: f64,
+    pub line: u64,
+    /// The pseudo-tranche in `Scenario::offers` whose columns are this option's reserved units.
+    pub offer: OfferId,
+}
+
+impl Reservation {
+    /// Whether a lot starting in `s` is active in `t`.
+    pub fn covers(&self, s: usize, t: usize) -> bool {
+        s <= t && t < s + self.term_months
+    }
+
+    /// List-price charge of one lot for one month of its term, USD.
+    pub fn monthly_usd_per_lot(&self, hours_per_month: f64) -> f64 {
+        self.lot_units * self.usd_per_unit_hour * hours_per_month
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +208,9 @@ pub struct Notes {
     pub contracts_outside_horizon: usize,
     pub power_rows_outside_horizon: usize,
     pub rules_outside_horizon: usize,
+    /// Reservation options with no start month offered (window outside the horizon, or every
+    /// start's sign-by month before the horizon start).
+    pub reservations_without_start: Vec<String>,
     /// Contracts whose window was cut by the horizon (their full commitment still applies).
     pub contracts_clipped: Vec<String>,
     pub warnings: Vec<crate::diagnostics::Diagnostic>,
@@ -185,6 +241,11 @@ pub struct Scenario {
     pub contracts: Vec<Contract>,
     pub power: Vec<PowerLimit>,
     pub rules: Vec<Rule>,
+    /// Options of reservations.csv that have at least one start month offered.
+    pub reservations: Vec<Reservation>,
+    pub lots: Lots,
+    /// Relative gap at which the whole-lot search stops (settings `mip_gap`).
+    pub mip_gap: f64,
     pub notes: Notes,
 }
 
@@ -219,6 +280,12 @@ impl Scenario {
             .map(ContractId)
     }
 
+    /// Discount (0..1) of the contract of `provider` covering `t`, 0 if none.
+    pub fn discount_at(&self, provider: ProviderId, t: usize) -> f64 {
+        self.contract_at(provider, t)
+            .map_or(0.0, |c| self.contracts[c.0].discount_pct / 100.0)
+    }
+
     /// Price per unit-hour of `offer` in month `t`, after the discount of any contract covering it.
     pub fn effective_price(&self, offer: OfferId, t: usize) -> f64 {
         let o = &self.offers[offer.0];
@@ -237,6 +304,12 @@ impl Scenario {
 
     pub fn offer_label(&self, offer: OfferId) -> String {
         let o = &self.offers[offer.0];
+        if let Some(k) = o.reservation {
+            return format!(
+                "{} reserved (reservations.csv:{})",
+                self.reservations[k.0].id, o.line
+            );
+        }
         format!(
             "{}/{}/{} (offers.csv:{})",
             self.providers[o.provider.0].id,

@@ -2,7 +2,7 @@
 //! and duals by row name), with solver noise removed.
 
 use crate::model::{Model, RowName, Sense, Var};
-use crate::scenario::{ContractId, OfferId, Scenario, WorkloadId};
+use crate::scenario::{ContractId, OfferId, ReservationId, Scenario, WorkloadId};
 use crate::solve::Solved;
 
 /// Values below `NOISE * max(1, magnitude)` are solver noise (an interior-point optimum carries
@@ -22,6 +22,14 @@ pub struct Allocation {
     pub served: f64,
     /// Nominal USD after the contract discount.
     pub usd: f64,
+}
+
+/// Lots of one reservation option starting in one month (whole numbers under `lots = integer`).
+#[derive(Debug, Clone)]
+pub struct Lot {
+    pub option: ReservationId,
+    pub start: usize,
+    pub lots: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -54,7 +62,14 @@ impl RowResult {
 pub struct Solution {
     /// SPEC's objective, present-value USD.
     pub objective_usd: f64,
+    /// A proven lower bound on the objective (the LP relaxation or the search's bound); equal to
+    /// `objective_usd` when the plan has no whole-lot decisions.
+    pub bound_usd: f64,
+    /// `100 * (objective - bound) / max(|objective|, 1)`.
+    pub gap_pct: f64,
     pub allocations: Vec<Allocation>,
+    /// Reservation lots taken, by option and start.
+    pub lots: Vec<Lot>,
     pub unmet: Vec<Unmet>,
     /// Per contract, nominal USD.
     pub shortfall: Vec<f64>,
@@ -73,6 +88,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
     let lp = &model.lp;
     let mut allocations = Vec::new();
     let mut unmet = Vec::new();
+    let mut lots = Vec::new();
     let mut shortfall = vec![0.0; sc.contracts.len()];
     for (j, var) in lp.vars.iter().enumerate() {
         let v = x[j];
@@ -107,6 +123,15 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                     shortfall[c] = v;
                 }
             }
+            Var::Lots { option, start } => {
+                if v > noise {
+                    lots.push(Lot {
+                        option,
+                        start,
+                        lots: v,
+                    });
+                }
+            }
             Var::Slack { .. } | Var::Commit { .. } | Var::AllocBeyondCommit { .. } => {}
         }
     }
@@ -136,9 +161,14 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
             }
         })
         .collect();
+    let objective_usd = lp.objective_value(x);
+    let bound_usd = solved.bound_usd.unwrap_or(objective_usd).min(objective_usd);
     Solution {
-        objective_usd: lp.objective_value(x),
+        objective_usd,
+        bound_usd,
+        gap_pct: gap_pct(objective_usd, bound_usd),
         allocations,
+        lots,
         unmet,
         shortfall,
         rows,
@@ -148,5 +178,37 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         variables: lp.vars.len(),
         nonzeros: lp.nonzeros(),
         values: x.clone(),
+    }
+}
+
+/// Relative gap between a plan's objective and a lower bound, %.
+pub fn gap_pct(objective: f64, bound: f64) -> f64 {
+    (100.0 * (objective - bound) / objective.abs().max(1.0)).max(0.0)
+}
+
+/// One month's reservation charge to a provider, nominal USD after the contract discount.
+#[derive(Debug, Clone)]
+pub struct Charge {
+    pub t: usize,
+    pub provider: crate::scenario::ProviderId,
+    pub usd: f64,
+}
+
+impl Solution {
+    /// Charges of the lots taken (monthly charges of the term inside the horizon, and upfronts),
+    /// after the discount of the contract covering each month.
+    pub fn reservation_charges(&self, sc: &Scenario) -> Vec<Charge> {
+        let mut out = Vec::new();
+        for l in &self.lots {
+            let provider = sc.reservations[l.option.0].provider;
+            for (t, usd) in crate::model::families::reservations::charges(sc, l.option, l.start) {
+                out.push(Charge {
+                    t,
+                    provider,
+                    usd: l.lots * usd * (1.0 - sc.discount_at(provider, t)),
+                });
+            }
+        }
+        out
     }
 }

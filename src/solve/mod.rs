@@ -4,6 +4,7 @@
 pub mod backend;
 pub mod decompose;
 pub mod diagnose;
+pub mod lots;
 pub mod mps;
 #[cfg(feature = "highs")]
 pub mod warm;
@@ -58,10 +59,19 @@ pub struct Solved {
     pub outcome: LpOutcome,
     /// Demand units held on the `priority` providers (stage 1's optimum), if any rule.
     pub priority_served: Option<f64>,
+    /// With whole-lot decisions: a proven lower bound on the objective (None: the plan is an LP optimum).
+    pub bound_usd: Option<f64>,
 }
 
+/// Solves the model; with whole-lot columns, by the whole-lot search of `lots` (or HiGHS's MIP
+/// when that backend is chosen and built).
 pub fn solve_model(model: &mut Model, solver: SolverChoice) -> Result<Solved, SolveError> {
-    solve_lp(&mut model.lp, solver)
+    if model.lp.integer.is_empty() {
+        return solve_lp(&mut model.lp, solver);
+    }
+    let integer = model.lp.integer.clone();
+    let gap = model.lp.mip_gap;
+    lots::solve_whole(&mut model.lp, &integer, gap, solver)
 }
 
 /// As [`solve_model`], for any LP (the commitment-sizing model is assembled from many). Independent
@@ -131,6 +141,7 @@ pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solve
     Ok(Solved {
         outcome: LpOutcome { x, duals, note },
         priority_served,
+        bound_usd: None,
     })
 }
 
@@ -162,6 +173,7 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
                     return Ok(Solved {
                         outcome,
                         priority_served,
+                        bound_usd: None,
                     })
                 }
                 Err(e) => last = e,
@@ -174,5 +186,6 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
     Ok(Solved {
         outcome,
         priority_served,
+        bound_usd: None,
     })
 }

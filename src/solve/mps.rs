@@ -18,6 +18,9 @@ fn col_name(sc: &Scenario, v: &Var) -> String {
         ),
         Var::Unmet { workload, t } => format!("u:{}:{}", sc.workloads[workload.0].id, m(t)),
         Var::Shortfall { contract } => format!("s:{}", sc.contracts[contract.0].id),
+        Var::Lots { option, start } => {
+            format!("r:{}:{}", sc.reservations[option.0].id, m(start))
+        }
         Var::Slack { row } => format!("slack:{row}"),
         Var::Commit { contract } => format!("k:{}", sc.contracts[contract.0].id),
         Var::AllocBeyondCommit { offer, workload, t } => {
@@ -44,6 +47,13 @@ fn row_name(sc: &Scenario, n: &RowName) -> String {
         RowName::MaxShare { rule, t } => format!("max_share:{}:{}", sc.rules[rule.0].id, m(t)),
         RowName::FirstOnShare { rule, t } => {
             format!("first_on_share:{}:{}", sc.rules[rule.0].id, m(t))
+        }
+        RowName::Reserved { option, t } => {
+            format!("reserved:{}:{}", sc.reservations[option.0].id, m(t))
+        }
+        RowName::MaxLots { option } => format!("max_lots:{}", sc.reservations[option.0].id),
+        RowName::LotFix { option, start } => {
+            format!("lot_fix:{}:{}", sc.reservations[option.0].id, m(start))
         }
         RowName::PriorityHold => "priority_hold".into(),
         RowName::CommitCap { contract } => format!("commit_cap:{}", sc.contracts[contract.0].id),
@@ -83,7 +93,15 @@ pub fn write(sc: &Scenario, lp: &Lp) -> String {
         }
     }
     let _ = writeln!(s, "COLUMNS");
+    let integer: std::collections::HashSet<usize> = lp.integer.iter().copied().collect();
+    let mut in_marker = false;
     for (j, v) in lp.vars.iter().enumerate() {
+        // Whole lots are integer columns (MARKER INTORG .. INTEND).
+        if integer.contains(&j) != in_marker {
+            in_marker = !in_marker;
+            let tag = if in_marker { "INTORG" } else { "INTEND" };
+            let _ = writeln!(s, " MARKER{j} 'MARKER' '{tag}'");
+        }
         let name = col_name(sc, v);
         if lp.cost[j] != 0.0 {
             let _ = writeln!(s, " {name} cost {:e}", lp.cost[j]);
@@ -95,10 +113,20 @@ pub fn write(sc: &Scenario, lp: &Lp) -> String {
             let _ = writeln!(s, " {name} cost 0");
         }
     }
+    if in_marker {
+        let _ = writeln!(s, " MARKEREND 'MARKER' 'INTEND'");
+    }
     let _ = writeln!(s, "RHS");
     for (r, name) in lp.rows.iter().zip(&rows) {
         if r.rhs != 0.0 {
             let _ = writeln!(s, " rhs {name} {:e}", r.rhs);
+        }
+    }
+    if !lp.integer.is_empty() {
+        // Some readers default an integer column to 0..1: say 0..infinity.
+        let _ = writeln!(s, "BOUNDS");
+        for &j in &lp.integer {
+            let _ = writeln!(s, " PL BND {}", col_name(sc, &lp.vars[j]));
         }
     }
     let _ = writeln!(s, "ENDATA");

@@ -28,6 +28,7 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
     let work = workdir();
     let mut failures = Vec::new();
     let mut infeasible = 0;
+    let mut integer = 0;
     for seed in 1..=SEEDS {
         let dir = work.path().join(format!("s{seed}"));
         let gen = Command::new("python3")
@@ -51,8 +52,31 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
         let sc = capplan::load(&dir).expect("generated scenario is valid");
         let ours = capplan::solve(&sc, SolverChoice::Clarabel);
         match (reference["status"].as_str(), ours) {
+            (Some("optimal"), Ok(sol)) if reference["integer_lots"].as_bool() == Some(true) => {
+                integer += 1;
+                // Whole lots: capplan's plan is whole, not below the exact MIP optimum, within its
+                // reported gap above it, and its bound is not above it.
+                let opt = reference["objective_usd"].as_f64().unwrap();
+                let opt_bound = reference["mip_bound_usd"].as_f64().unwrap_or(opt);
+                let tol = 1e-6 * opt.abs().max(1.0);
+                let whole = sol.lots.iter().all(|l| l.lots.fract() == 0.0);
+                let within = sol.objective_usd
+                    <= opt + sol.gap_pct / 100.0 * sol.objective_usd.abs().max(1.0) + tol;
+                if !whole
+                    || sol.objective_usd < opt_bound - tol
+                    || !within
+                    || sol.bound_usd > opt + tol
+                {
+                    failures.push(format!(
+                        "seed {seed}: whole lots {whole}, objective {} bound {} gap {}% vs MIP optimum {opt}",
+                        sol.objective_usd, sol.bound_usd, sol.gap_pct
+                    ));
+                }
+                check_feasible(&sc, &sol, seed, &mut failures);
+            }
             (Some("optimal"), Ok(sol)) => {
                 let want = reference["objective_usd"].as_f64().unwrap();
+                check_feasible(&sc, &sol, seed, &mut failures);
                 if !close(sol.objective_usd, want, 1e-6) {
                     failures.push(format!(
                         "seed {seed}: objective {} vs reference {want}",
@@ -81,8 +105,41 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
             )),
         }
     }
-    eprintln!("differential: {SEEDS} random scenarios, {infeasible} infeasible");
+    eprintln!("differential: {SEEDS} random scenarios, {infeasible} infeasible, {integer} with whole lots");
+    assert!(integer >= 5, "only {integer} seeds exercise whole lots");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every row of the plan holds (relative 1e-7 of its scale) and the objective recomputes.
+fn check_feasible(
+    sc: &capplan::scenario::Scenario,
+    sol: &capplan::solution::Solution,
+    seed: u64,
+    failures: &mut Vec<String>,
+) {
+    let model = capplan::model::build(sc, false);
+    // The plan's own rows (with LotFix / hold rows appended) are in `sol.rows`; check those.
+    for r in &sol.rows {
+        let scale = r.rhs.abs().max(1.0);
+        let bad = match r.sense {
+            capplan::model::Sense::Le => r.activity > r.rhs + 1e-7 * scale,
+            capplan::model::Sense::Ge => r.activity < r.rhs - 1e-7 * scale,
+            capplan::model::Sense::Eq => (r.activity - r.rhs).abs() > 1e-7 * scale,
+        };
+        if bad {
+            failures.push(format!(
+                "seed {seed}: row {:?} activity {} vs {:?} {}",
+                r.name, r.activity, r.sense, r.rhs
+            ));
+        }
+    }
+    let recomputed = model.lp.objective_value(&sol.values);
+    if !close(recomputed, sol.objective_usd, 1e-9) {
+        failures.push(format!(
+            "seed {seed}: objective {} recomputes to {recomputed}",
+            sol.objective_usd
+        ));
+    }
 }
 
 /// `--export-mps` writes the model another solver reads to the same optimum: every fixture

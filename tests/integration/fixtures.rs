@@ -110,6 +110,89 @@ fn check_optimal(dir: &Path, exp: &Value) -> Vec<String> {
             None => bad.push(format!("contract {id} missing from the report")),
         }
     }
+    for key in ["bound_usd"] {
+        if exp.get(key).is_some() {
+            let want = num(exp, key);
+            let got = m.totals.bound_usd;
+            // A proven bound: never above the optimum, and within the search's gap of it.
+            if got > want * (1.0 + REL) || got < want * (1.0 - sc.mip_gap) - 1e-6 {
+                bad.push(format!(
+                    "{key}: got {got}, expected {want} (within mip_gap below)"
+                ));
+            }
+        }
+    }
+    if let Some(rows) = exp["lots"].as_array() {
+        let mut got: Vec<_> = m.reservations.iter().collect();
+        for r in rows {
+            let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            let pos = got
+                .iter()
+                .position(|g| g.option == s("option") && g.start == s("start"));
+            let Some(pos) = pos else {
+                bad.push(format!(
+                    "reservation {} {}: missing",
+                    s("option"),
+                    s("start")
+                ));
+                continue;
+            };
+            let g = got.remove(pos);
+            if !close(g.lots, num(r, "lots"), 1e-9)
+                || g.lots.fract() != 0.0 && sc.lots == capplan::scenario::Lots::Integer
+            {
+                bad.push(format!(
+                    "reservation {} {}: {} lots, expected {}",
+                    g.option,
+                    g.start,
+                    g.lots,
+                    num(r, "lots")
+                ));
+            }
+            if g.sign_by != s("sign_by") || g.end != s("end") {
+                bad.push(format!(
+                    "reservation {} {}: sign-by {} end {}, expected {} {}",
+                    g.option,
+                    g.start,
+                    g.sign_by,
+                    g.end,
+                    s("sign_by"),
+                    s("end")
+                ));
+            }
+            if !close(g.after_horizon_usd, num(r, "after_horizon_usd"), REL) {
+                bad.push(format!(
+                    "reservation {} {}: {} after the horizon, expected {}",
+                    g.option,
+                    g.start,
+                    g.after_horizon_usd,
+                    num(r, "after_horizon_usd")
+                ));
+            }
+        }
+        for g in got {
+            bad.push(format!(
+                "reservation {} {}: unexpected {} lots",
+                g.option, g.start, g.lots
+            ));
+        }
+    }
+    if exp.get("continuous_objective_usd").is_some() {
+        let mut relaxed = sc.clone();
+        relaxed.lots = capplan::scenario::Lots::Continuous;
+        match capplan::solve(&relaxed, SolverChoice::Clarabel) {
+            Ok(s)
+                if close(s.objective_usd, num(exp, "continuous_objective_usd"), REL)
+                    && s.gap_pct == 0.0 => {}
+            Ok(s) => bad.push(format!(
+                "lots = continuous: objective {} gap {}, expected {} gap 0",
+                s.objective_usd,
+                s.gap_pct,
+                num(exp, "continuous_objective_usd")
+            )),
+            Err(e) => bad.push(format!("lots = continuous did not solve: {e}")),
+        }
+    }
     for u in exp["unmet"].as_array().into_iter().flatten() {
         let (p, w) = (
             u["period"].as_str().unwrap_or_default(),

@@ -38,7 +38,7 @@ REGIONS = ["east", "west", "central", "north", "south-2", "eu.1"]
 GPU_SKUS = ["h100", "h200", "b200", "gb200", "gb300", "mi300x", "a100", "mi355x"]
 CPU_SKUS = ["c7g", "c8i", "epyc-9", "graviton4", "xeon6"]
 FILES = ["settings.csv", "providers.csv", "skus.csv", "workloads.csv", "demand.csv", "offers.csv",
-         "perf.csv", "contracts.csv", "power.csv", "rules.csv"]
+         "perf.csv", "contracts.csv", "power.csv", "rules.csv", "reservations.csv"]
 KINDS = ["exclusive", "forbid", "min_share", "max_share",
          ("first_on", "priority"), ("first_on", "window"), ("first_on", "share")]
 
@@ -335,6 +335,45 @@ def generate(seed, out, size="small"):
     if rules:
         write(rng, out, "rules.csv", ["rule", "kind", "workload", "provider", "from", "to", "share", "mode"],
               ["from", "to", "share", "mode"], rules)
+
+    reservations(seed, out, size, start, end, pids, regions, skus, workloads, peak, settings)
+
+
+def reservations(seed, out, size, start, end, pids, regions, skus, workloads, peak, settings):
+    """SPEC v2 reservation options, from their own random stream (the rest of a seed's scenario
+    stays as it was): in 2 seeds of 3, 1-4 options with windows, terms, lead times, lots, limits
+    and upfronts; lots integer or continuous. Appends to settings.csv when it sets `lots`."""
+    rng = random.Random(seed * 104729 + {"small": 0, "medium": 1, "large": 2}[size])
+    if rng.random() < 1 / 3:
+        return
+    months = end - start + 1
+    rows = []
+    for i in range(rng.randint(1, 4 if size != "small" else 3)):
+        p = rng.choice(pids)
+        r = rng.choice(regions[p] + ["site-%d" % i])  # sometimes a site only reservations declare
+        s = rng.choice(list(skus))
+        res = skus[s]["resource"]
+        need = sum(peak.get(w, 0.0) for w, v in workloads.items() if v["resource"] == res) or 100.0
+        lot = rng.choice([1, 8, 72]) if res == "gpu" else rng.choice([1, 500, 2000])
+        f, t, _, _ = window(rng, start, end, blank_p=0.3, spill=3)
+        base = rng.uniform(1.2, 4.5) if res == "gpu" else rng.uniform(0.01, 0.06)
+        rows.append({
+            "option": "res-%d" % (i + 1), "provider": p, "region": r, "sku": s, "from": f, "to": t,
+            "term_months": str(rng.randint(1, max(1, min(months, 18)))),
+            "lead_months": rng.choice(["", "0", str(rng.randint(1, 4))]),
+            "lot_units": "" if lot == 1 and rng.random() < 0.5 else str(lot),
+            "max_lots": rng.choice(["", "", str(max(1, int(need / lot * rng.uniform(0.1, 0.6))))]),
+            "usd_per_unit_hour": fmt(round(base, 4)),
+            "upfront_usd_per_lot": rng.choice(["", "0", fmt(round(base * lot * rng.uniform(50, 400), 2))]),
+        })
+    write(rng, out, "reservations.csv",
+          ["option", "provider", "region", "sku", "from", "to", "term_months", "lead_months", "lot_units",
+           "max_lots", "usd_per_unit_hour", "upfront_usd_per_lot"],
+          ["from", "to", "lead_months", "lot_units", "max_lots", "upfront_usd_per_lot"], rows)
+    lots = rng.choice(["", "integer", "continuous"])
+    if lots:
+        settings = settings + [{"key": "lots", "value": lots}]
+        write(rng, out, "settings.csv", ["key", "value"], [], settings)
 
 
 def main():

@@ -151,6 +151,33 @@ class Scenario:
                 "max_mw": float(cell(r, "max_mw")),
             })
 
+        # SPEC v2 "Capacity reservations": settings lots (integer default | continuous).
+        self.integer_lots = (settings.get("lots") or "integer") == "integer"
+        self.mip_gap = float(settings["mip_gap"]) if settings.get("mip_gap") else 1e-4
+        self.reservations = []
+        for r in read_rows(folder, "reservations.csv"):
+            lead = int(num(r, "lead_months", 0.0))
+            lo = month_index(cell(r, "from")) if cell(r, "from") else self.start
+            hi = month_index(cell(r, "to")) if cell(r, "to") else self.end
+            # s in the option's window and the horizon, and signed (s - lead) at or after the start.
+            starts = [s for s in range(max(lo, self.start), min(hi, self.end) + 1) if s - lead >= self.start]
+            if not starts:
+                continue
+            max_lots = num(r, "max_lots", None)
+            self.reservations.append({
+                "option": cell(r, "option"),
+                "provider": cell(r, "provider"),
+                "region": cell(r, "region"),
+                "sku": cell(r, "sku"),
+                "starts": starts,
+                "term": int(float(cell(r, "term_months"))),
+                "lead": lead,
+                "lot": num(r, "lot_units", 1.0),
+                "max_lots": max_lots,
+                "price": float(cell(r, "usd_per_unit_hour")),
+                "upfront": num(r, "upfront_usd_per_lot", 0.0),
+            })
+
         self.rules = []
         for r in read_rows(folder, "rules.csv"):
             win = self.window(r)
@@ -194,6 +221,11 @@ def inside(win, t):
     return win[0] <= t <= win[1]
 
 
+def reserved_months(sc, k):
+    """Months of the horizon some offered start of option k covers."""
+    return sorted({t for s in k["starts"] for t in range(s, min(s + k["term"], sc.end + 1))})
+
+
 # --------------------------------------------------------------------------- model
 
 class Model:
@@ -220,13 +252,19 @@ def build(sc, elastic=False):
     m = Model()
     H = sc.hours
 
-    # Month-by-month support: provider p can support w in t (interpretation 6).
+    # Month-by-month support: provider p can support w in t (interpretation 6). A reservation
+    # option supports the months some offered start of it covers.
     supports = set()
     for o in sc.tranches:
         for w in sc.workloads:
             if sc.can_serve(w, o["sku"]):
                 for t in range(o["window"][0], o["window"][1] + 1):
                     supports.add((o["provider"], w, t))
+    for k in sc.reservations:
+        for w in sc.workloads:
+            if sc.can_serve(w, k["sku"]):
+                for t in reserved_months(sc, k):
+                    supports.add((k["provider"], w, t))
 
     def allowed(provider, w, t):
         for r in sc.rules:
@@ -256,15 +294,51 @@ def build(sc, elastic=False):
                 by_ot.setdefault((oi, t), []).append(j)
     m.x_price = {}  # col -> nominal discounted price per unit-month
     for j, inf in enumerate(m.info):
+        if inf[0] != "x":
+            continue
         o = sc.tranches[inf[1]]
         m.x_price[j] = o["price"] * (1.0 - sc.discount_pct(o["provider"], inf[3]) / 100.0) * H
 
+    # Reservations: r[k,s] lots (cost: every term month inside the horizon, plus the upfront in
+    # s, at list price less the provider's contract discount, discounted to present value);
+    # y[k,w,t] reserved units used.
+    m.r_cols = []       # (col, k, s)
+    m.r_charges = {}    # col -> [(t, nominal list USD per lot)]
+    by_kt = {}
+    for ki, k in enumerate(sc.reservations):
+        monthly = k["lot"] * k["price"] * H
+        for s in k["starts"]:
+            charges = []
+            for t in range(s, min(s + k["term"], sc.end + 1)):
+                charges.append((t, monthly + (k["upfront"] if t == s else 0.0)))
+            cost = sum(sc.df(t) * usd * (1.0 - sc.discount_pct(k["provider"], t) / 100.0) for t, usd in charges)
+            j = m.col(0.0 if elastic else cost, ("r", ki, s))
+            m.r_cols.append((j, ki, s))
+            m.r_charges[j] = charges
+        for t in reserved_months(sc, k):
+            for w in sc.workloads:
+                if not sc.can_serve(w, k["sku"]) or not allowed(k["provider"], w, t):
+                    continue
+                j = m.col(0.0, ("y", ki, w, t))
+                by_wt.setdefault((w, t), []).append(j)
+                by_kt.setdefault((ki, t), []).append(j)
+
     def perf_of(j):
-        _, oi, w, _ = m.info[j]
+        inf = m.info[j]
+        if inf[0] == "y":
+            return sc.perf(inf[2], sc.reservations[inf[1]]["sku"])
+        _, oi, w, _ = inf
         return sc.perf(w, sc.tranches[oi]["sku"])
 
     def provider_of(j):
-        return sc.tranches[m.info[j][1]]["provider"]
+        inf = m.info[j]
+        if inf[0] == "y":
+            return sc.reservations[inf[1]]["provider"]
+        return sc.tranches[inf[1]]["provider"]
+
+    def active(ki, t):
+        k = sc.reservations[ki]
+        return [j for j, kk, s in m.r_cols if kk == ki and s <= t < s + k["term"]]
 
     # demand
     for w, wl in sc.workloads.items():
@@ -284,6 +358,16 @@ def build(sc, elastic=False):
     for (oi, t), cols in by_ot.items():
         m.row(-INF, sc.tranches[oi]["max_units"], {j: 1.0 for j in cols})
 
+    # reserved capacity and lot limits
+    for (ki, t), cols in by_kt.items():
+        entries = {j: 1.0 for j in cols}
+        for j in active(ki, t):
+            entries[j] = -sc.reservations[ki]["lot"]
+        m.row(-INF, 0.0, entries)
+    for ki, k in enumerate(sc.reservations):
+        if k["max_lots"] is not None:
+            m.row(-INF, k["max_lots"], {j: 1.0 for j, kk, _ in m.r_cols if kk == ki})
+
     # power
     for p in sc.power:
         for t in range(p["window"][0], p["window"][1] + 1):
@@ -296,6 +380,12 @@ def build(sc, elastic=False):
                     continue
                 for j in by_ot.get((oi, t), []):
                     entries[j] = kw / 1000.0
+            for ki, k in enumerate(sc.reservations):
+                kw = sc.skus[k["sku"]]["power_kw"]
+                if k["provider"] != p["provider"] or k["region"] != p["region"] or kw <= 0:
+                    continue
+                for j in active(ki, t):  # installed, used or not
+                    entries[j] = kw * k["lot"] / 1000.0
             if entries:
                 m.row(-INF, p["max_mw"], entries)
 
@@ -305,6 +395,12 @@ def build(sc, elastic=False):
         for j, inf in enumerate(m.info):
             if inf[0] == "x" and provider_of(j) == c["provider"] and inside(c["window"], inf[3]):
                 entries[j] = m.x_price[j]
+        for j, ki, _ in m.r_cols:
+            if sc.reservations[ki]["provider"] != c["provider"]:
+                continue
+            burn = sum(usd for t, usd in m.r_charges[j] if inside(c["window"], t))
+            if burn:
+                entries[j] = burn * (1.0 - c["discount_pct"] / 100.0)
         s = m.col(0.0 if elastic else sc.df(c["window"][1]), ("s", ci))
         entries[s] = 1.0
         m.row(c["commit"], INF, entries)
@@ -340,6 +436,7 @@ def build(sc, elastic=False):
                     if provider_of(j) == p:
                         stage1[j] = stage1.get(j, 0.0) + perf_of(j)
     m.stage1 = stage1
+    m.integer = {j for j, _, _ in m.r_cols} if sc.integer_lots and not elastic else set()
     m.has_priority = any(r["kind"] == "first_on" and r["mode"] == "priority" for r in sc.rules)
     return m
 
@@ -363,6 +460,9 @@ def to_highs(m):
             index.append(j)
             value.append(entries[j])
     starts.append(len(index))
+    if getattr(m, "integer", None):
+        lp.integrality_ = [highspy.HighsVarType.kInteger if j in m.integer else highspy.HighsVarType.kContinuous
+                           for j in range(n)]
     lp.row_lower_ = np.array(lows, dtype=np.float64)
     lp.row_upper_ = np.array(ups, dtype=np.float64)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
@@ -373,7 +473,13 @@ def to_highs(m):
     lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("log_to_console", False)
+    if not m.integer:
+        h.setOptionValue("solver", "simplex")
+    else:
+        # Near-exact MIP optimum (its bound is reported too), to judge capplan's gap.
+        h.setOptionValue("mip_rel_gap", 1e-7)
+        h.setOptionValue("time_limit", 120.0)
     h.passModel(lp)
     return h
 
@@ -383,6 +489,8 @@ def run(h):
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
         return "optimal"
+    if status == highspy.HighsModelStatus.kTimeLimit and h.getInfo().primal_solution_status == 2:
+        return "optimal"  # a MIP stopped by its time limit: incumbent and bound are reported
     if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
         return "infeasible"
     raise RuntimeError("HiGHS: " + h.modelStatusToString(status))
@@ -421,10 +529,19 @@ def solve(folder):
         x = h.getSolution().col_value
         objective = float(sum(c * v for c, v in zip(m.cost, x)))
         usage = float(sum(m.x_price[j] * x[j] for j in m.x_price))
+        for j, ki, _ in m.r_cols:
+            p = sc.reservations[ki]["provider"]
+            usage += float(x[j]) * sum(usd * (1.0 - sc.discount_pct(p, t) / 100.0) for t, usd in m.r_charges[j])
         shortfall = float(sum(x[j] for j, inf in enumerate(m.info) if inf[0] == "s"))
         unmet = float(sum(x[j] for j, inf in enumerate(m.info) if inf[0] == "u"))
         out = {"status": "optimal", "objective_usd": objective, "usage_usd": usage,
                "shortfall_usd": shortfall, "unmet_units": unmet}
+        if m.r_cols:
+            out["lots"] = [{"option": sc.reservations[ki]["option"], "start": period_name(s), "lots": float(x[j])}
+                           for j, ki, s in m.r_cols if x[j] > 1e-9]
+            out["integer_lots"] = bool(m.integer)
+            if m.integer:
+                out["mip_bound_usd"] = float(h.getInfo().mip_dual_bound)
         out.update(result)
         return out
 
@@ -451,11 +568,19 @@ def main(argv):
     if len(argv) != 2:
         print("usage: spec_lp.py FOLDER", file=sys.stderr)
         return 2
+    # HiGHS prints a banner on the C side's stdout whatever the options: keep stdout for the JSON.
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
     try:
         out = solve(argv[1])
     except RuntimeError as e:
         print(str(e), file=sys.stderr)
         return 3
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
     print(json.dumps(out))
     return 0
 

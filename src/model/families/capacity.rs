@@ -1,5 +1,5 @@
 //! Tranche capacity, for each tranche `o` and month `t` it is open:
-//! `sum_w x[o,w,t] <= o.max_units`.
+//! `sum_w x[o,w,t] <= o.max_units`. Reserved units are bounded by lots instead (`reservations`).
 
 use crate::model::lp::{Lp, RowName, Sense};
 use crate::model::variables::Columns;
@@ -7,6 +7,9 @@ use crate::scenario::{OfferId, Scenario};
 
 pub fn add(sc: &Scenario, cols: &Columns, lp: &mut Lp) {
     for (o, offer) in sc.offers.iter().enumerate() {
+        if offer.reservation.is_some() {
+            continue; // reserved units: bounded by their lots (the `reservations` family)
+        }
         let by_t = &cols.by_offer[o];
         let mut i = 0;
         while i < by_t.len() {

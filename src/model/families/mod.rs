@@ -4,6 +4,7 @@
 pub mod capacity;
 pub mod demand;
 pub mod power;
+pub mod reservations;
 pub mod rules;
 pub mod take_or_pay;
 
@@ -18,6 +19,7 @@ pub type Family = fn(&Scenario, &Columns, &mut Lp);
 pub const FAMILIES: &[(&str, Family)] = &[
     ("demand", demand::add),
     ("capacity", capacity::add),
+    ("reservations", reservations::add),
     ("power", power::add),
     ("take_or_pay", take_or_pay::add),
     ("shares", rules::shares::add),
