@@ -568,9 +568,10 @@ def main(argv):
     if len(argv) != 2:
         print("usage: spec_lp.py FOLDER", file=sys.stderr)
         return 2
-    # HiGHS prints a banner on the C side's stdout whatever the options: keep stdout for the JSON.
+    # HiGHS (C++) prints a banner on file descriptor 1 when highspy.Highs() is built, before any
+    # option can silence it: point fd 1 at stderr while solving, so stdout holds the JSON alone.
     sys.stdout.flush()
-    saved = os.dup(1)
+    real_stdout = os.dup(1)
     os.dup2(2, 1)
     try:
         out = solve(argv[1])
@@ -579,8 +580,8 @@ def main(argv):
         return 3
     finally:
         sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
+        os.dup2(real_stdout, 1)
+        os.close(real_stdout)
     print(json.dumps(out))
     return 0
 
