@@ -57,6 +57,16 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         usd(t.unmet_pv_usd)
     );
     let _ = writeln!(s, "| **objective** | | **{}** |\n", usd(t.objective_usd));
+    if m.reservation_options > 0 {
+        let _ = writeln!(
+            s,
+            "Reservation lots are {} (settings `lots`): objective {}, proven lower bound {}, gap {}%.\n",
+            if m.lots_mode == "integer" { "whole numbers" } else { "continuous (the LP relaxation)" },
+            usd(t.objective_usd),
+            usd(t.bound_usd),
+            num(t.gap_pct, 4)
+        );
+    }
     if let Some(p) = m.priority_served_units {
         let _ = writeln!(
             s,
@@ -66,6 +76,7 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         );
     }
 
+    reservations(&mut s, m);
     spend_by_year(&mut s, m);
     contracts(&mut s, m);
     unmet(&mut s, m);
@@ -75,6 +86,47 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
     clauses(&mut s, m);
     risk(&mut s, m);
     s.into_bytes()
+}
+
+/// "What to sign, and by when": the reservations of the plan, by sign-by month.
+fn reservations(s: &mut String, m: &Metrics) {
+    if m.reservation_options == 0 {
+        return;
+    }
+    let _ = writeln!(s, "## What to sign, and by when\n");
+    if m.reservations.is_empty() {
+        let _ = writeln!(s, "The plan reserves nothing: no option pays for itself.\n");
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "| sign by | option | provider/region/sku | start | end | lots | units | per month (list) | upfront | utilization | owed after the horizon |\n\
+         |---|---|---|---|---|---:|---:|---:|---:|---:|---:|"
+    );
+    for r in &m.reservations {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {}/{}/{} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.sign_by,
+            r.option,
+            r.provider,
+            r.region,
+            r.sku,
+            r.start,
+            r.end,
+            units(r.lots),
+            units(r.units),
+            usd(r.usd_per_month),
+            usd(r.upfront_usd),
+            pct(r.utilization),
+            usd(r.after_horizon_usd)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nCommitment left after the horizon (terms running past it, list price, not in the objective): **{}**.\n",
+        usd(m.totals.commitment_after_horizon_usd)
+    );
 }
 
 fn spend_by_year(s: &mut String, m: &Metrics) {
