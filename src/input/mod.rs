@@ -64,6 +64,7 @@ pub struct Tables {
     pub offers: Option<Table>,
     pub perf: Option<Table>,
     pub contracts: Option<Table>,
+    pub minimums: Option<Table>,
     pub power: Option<Table>,
     pub rules: Option<Table>,
 }
@@ -80,6 +81,7 @@ pub fn read_folder(dir: &Path, diags: &mut Diagnostics) -> Tables {
         offers: read(&schema::OFFERS),
         perf: read(&schema::PERF),
         contracts: read(&schema::CONTRACTS),
+        minimums: read(&schema::MINIMUMS),
         power: read(&schema::POWER),
         rules: read(&schema::RULES),
     }

@@ -25,6 +25,9 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
         ("unmet.csv", tables::unmet(m)),
         ("marginal_costs.csv", tables::marginal_costs(m)),
     ];
+    if let Some(mins) = tables::minimums(m) {
+        files.push(("minimums.csv", mins));
+    }
     let memo = markdown::summary(m);
     files.push((
         "report.html",

@@ -2,7 +2,9 @@
 //! [`add_all`]. A family with no input rows adds nothing.
 
 pub mod capacity;
+pub mod credit;
 pub mod demand;
+pub mod minimums;
 pub mod power;
 pub mod rules;
 pub mod take_or_pay;
@@ -19,7 +21,9 @@ pub const FAMILIES: &[(&str, Family)] = &[
     ("demand", demand::add),
     ("capacity", capacity::add),
     ("power", power::add),
+    ("credit", credit::add),
     ("take_or_pay", take_or_pay::add),
+    ("minimums", minimums::add),
     ("shares", rules::shares::add),
     ("first_on", rules::first_on::add),
 ];
