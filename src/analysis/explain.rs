@@ -225,6 +225,21 @@ fn describe(sc: &Scenario, sol: &Solution, name: &RowName, t: usize) -> String {
             format!("lots of {} are whole numbers", sc.reservations[option.0].id)
         }
         RowName::PriorityHold => "first_on priority holds the provider's share".into(),
+        RowName::UnmetHold => "the priority guard holds the least unmet demand".into(),
+        RowName::Credit { provider, .. } => format!(
+            "all of {}'s spend that month is credited to its contracts",
+            sc.providers[provider.0].id
+        ),
+        RowName::Minimum { minimum } => {
+            let m = &sc.minimums[minimum.0];
+            let c = &sc.contracts[m.contract.0];
+            format!(
+                "counts toward the {}..{} minimum of contract {}",
+                sc.month(m.window.first),
+                sc.month(m.window.last),
+                c.id
+            )
+        }
         RowName::Demand { .. } => "demand".into(),
         RowName::CommitCap { contract } => {
             format!("commitment of {} used up", sc.contracts[contract.0].id)

@@ -1,10 +1,15 @@
 //! Declares the columns: `x[o,w,t]` only where tranche `o` is open in `t`, its SKU can serve `w`, and
 //! no rule keeps `w` off `o`'s provider in `t`; `u[w,t]` for workloads with an unmet penalty;
-//! `s[c]` for each contract. Each column's objective coefficient is its present-value cost.
+//! `s[c]` for each contract, `s[m]` for each minimum; then the spend accounting (`spend`) declares
+//! the credit columns `a[c,t]` and prices every list-spend term. Each column's objective
+//! coefficient is its present-value cost.
 
 use super::families::rules::Access;
 use super::lp::{Lp, Var};
-use crate::scenario::{ContractId, OfferId, ReservationId, RuleId, Scenario, WorkloadId};
+use super::spend::Spend;
+use crate::scenario::{
+    ContractId, MinimumId, OfferId, ReservationId, RuleId, Scenario, WorkloadId,
+};
 
 /// Where the columns of each kind are, for the constraint families to look up.
 #[derive(Debug, Default)]
@@ -17,6 +22,10 @@ pub struct Columns {
     pub unmet: Vec<Option<usize>>,
     /// Per contract: its shortfall column.
     pub shortfall: Vec<usize>,
+    /// Per minimum (`minimums.csv`): its shortfall column `s[m]`.
+    pub minimum_shortfall: Vec<usize>,
+    /// List spend, credits, burn and what is paid (`model::spend`).
+    pub spend: Spend,
     /// With `elastic_access`: columns a rule would have removed, and that rule.
     pub blocked: Vec<(usize, RuleId)>,
     /// Per reservation option: `(start month, lots column)` in start order.
@@ -40,6 +49,8 @@ pub fn declare(
         by_demand: vec![Vec::new(); sc.workloads.len() * periods],
         unmet: vec![None; sc.workloads.len() * periods],
         shortfall: Vec::with_capacity(sc.contracts.len()),
+        minimum_shortfall: Vec::with_capacity(sc.minimums.len()),
+        spend: Spend::default(),
         blocked: Vec::new(),
         lots: Vec::with_capacity(sc.reservations.len()),
     };
@@ -50,7 +61,7 @@ pub fn declare(
             .filter(|&w| sc.perf(w, offer.sku) > 0.0)
             .collect();
         for t in offer.window.months() {
-            let cost = sc.discount_factor(t) * sc.effective_price(offer_id, t) * h;
+            let cost = 0.0; // priced by `Spend::declare_credit`
             for &w in &servable {
                 let blocked_by = access.blocked_by(w, offer.provider, t);
                 if blocked_by.is_some() && !elastic_access {
@@ -111,17 +122,8 @@ pub fn declare(
             .max(1.0);
         let mut starts = Vec::with_capacity(res.starts.len());
         for &s in &res.starts {
-            let cost: f64 = super::families::reservations::charges(sc, option, s)
-                .map(|(t, usd)| {
-                    sc.discount_factor(t) * usd * (1.0 - sc.discount_at(res.provider, t))
-                })
-                .sum();
-            let j = lp.add_var(
-                Var::Lots { option, start: s },
-                cost,
-                magnitude,
-                f64::INFINITY,
-            );
+            // Priced by `Spend::declare_credit`: its charges are list spend of the provider.
+            let j = lp.add_var(Var::Lots { option, start: s }, 0.0, magnitude, f64::INFINITY);
             starts.push((s, j));
         }
         cols.lots.push(starts);
@@ -132,7 +134,24 @@ pub fn declare(
             contract: ContractId(c),
         };
         cols.shortfall
-            .push(lp.add_var(var, cost, contract.commit_usd, f64::INFINITY));
+            .push(lp.add_var(var, cost, contract.owed_usd, f64::INFINITY));
     }
+    for (m, min) in sc.minimums.iter().enumerate() {
+        let cost = sc.discount_factor(min.window.last);
+        let var = Var::MinimumShortfall {
+            minimum: MinimumId(m),
+        };
+        cols.minimum_shortfall
+            .push(lp.add_var(var, cost, min.owed_usd, f64::INFINITY));
+    }
+    cols.spend = Spend::new(sc, &cols.by_offer);
+    for (k, res) in sc.reservations.iter().enumerate() {
+        for &(s, j) in &cols.lots[k] {
+            for (t, usd) in super::families::reservations::charges(sc, ReservationId(k), s) {
+                cols.spend.add_list_term(res.provider, t, j, usd);
+            }
+        }
+    }
+    cols.spend.declare_credit(sc, lp);
     cols
 }

@@ -31,6 +31,9 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
     if m.reservation_options > 0 {
         files.push(("reservations.csv", tables::reservations(m)));
     }
+    if let Some(mins) = tables::minimums(m) {
+        files.push(("minimums.csv", mins));
+    }
     let memo = markdown::summary(m);
     files.push((
         "report.html",

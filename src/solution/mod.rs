@@ -71,8 +71,10 @@ pub struct Solution {
     /// Reservation lots taken, by option and start.
     pub lots: Vec<Lot>,
     pub unmet: Vec<Unmet>,
-    /// Per contract, nominal USD.
+    /// Per contract, nominal USD (`s[c]`; its minimums' shortfalls are in `spend`).
     pub shortfall: Vec<f64>,
+    /// The plan's spend: list spend, credits, burn per contract and minimum, paid per month.
+    pub spend: crate::model::spend::Ledger,
     pub rows: Vec<RowResult>,
     pub priority_served: Option<f64>,
     pub solver: &'static str,
@@ -90,6 +92,13 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
     let mut unmet = Vec::new();
     let mut lots = Vec::new();
     let mut shortfall = vec![0.0; sc.contracts.len()];
+    // Spend is accounted on the cleaned values, so allocations add up to the ledger.
+    let clean: Vec<f64> = x
+        .iter()
+        .zip(&lp.magnitude)
+        .map(|(&v, &m)| if v > NOISE * m.max(1.0) { v } else { 0.0 })
+        .collect();
+    let spend = model.cols.spend.evaluate(sc, &clean, lp);
     for (j, var) in lp.vars.iter().enumerate() {
         let v = x[j];
         let noise = NOISE * lp.magnitude[j].max(1.0);
@@ -103,7 +112,10 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                         t,
                         units: v,
                         served: v * sc.perf(workload, o.sku),
-                        usd: v * sc.effective_price(offer, t) * sc.hours_per_month,
+                        usd: v
+                            * o.usd_per_unit_hour
+                            * spend.net_factor(o.provider, t)
+                            * sc.hours_per_month,
                     });
                 }
             }
@@ -132,7 +144,11 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                     });
                 }
             }
-            Var::Slack { .. } | Var::Commit { .. } | Var::AllocBeyondCommit { .. } => {}
+            Var::MinimumShortfall { .. }
+            | Var::Credit { .. }
+            | Var::Slack { .. }
+            | Var::Commit { .. }
+            | Var::AllocBeyondCommit { .. } => {}
         }
     }
     let rows = lp
@@ -171,6 +187,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         lots,
         unmet,
         shortfall,
+        spend,
         rows,
         priority_served: solved.priority_served,
         solver,
@@ -196,7 +213,7 @@ pub struct Charge {
 
 impl Solution {
     /// Charges of the lots taken (monthly charges of the term inside the horizon, and upfronts),
-    /// after the discount of the contract covering each month.
+    /// after the month's credited discounts (the ledger's net factor, as for allocations).
     pub fn reservation_charges(&self, sc: &Scenario) -> Vec<Charge> {
         let mut out = Vec::new();
         for l in &self.lots {
@@ -205,7 +222,7 @@ impl Solution {
                 out.push(Charge {
                     t,
                     provider,
-                    usd: l.lots * usd * (1.0 - sc.discount_at(provider, t)),
+                    usd: l.lots * usd * self.spend.net_factor(provider, t),
                 });
             }
         }

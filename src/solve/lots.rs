@@ -5,7 +5,8 @@
 //! pruned, so a finished search proves the plan within `mip_gap` of the integer optimum; a search
 //! stopped by its node or time limit still reports a proven bound (the least relaxation value of the
 //! nodes left open or pruned). With a `first_on` priority rule each stage is solved with whole lots:
-//! first the priority amount is maximised over whole lots, then held while cost is minimised.
+//! the priority guard's least unmet penalty, then the priority amount, are each optimised over whole
+//! lots and held while the next stage is solved, then cost is minimised.
 //! The plan finally re-solves the LP with every lot fixed (`LotFix` rows, whose duals say what one
 //! more lot of each start would save) and reports the lots as exact whole numbers.
 
@@ -59,6 +60,27 @@ pub fn solve_whole(
     let cost = lp.cost.clone();
     let mut priority_served = None;
     if !priority.is_empty() {
+        // Stage 0 of the priority guard: the least unmet-demand penalty, over whole lots, held.
+        let penalty: Vec<f64> = lp
+            .vars
+            .iter()
+            .zip(&cost)
+            .map(|(v, &c)| if matches!(v, Var::Unmet { .. }) { c } else { 0.0 })
+            .collect();
+        if penalty.iter().any(|&c| c > 0.0) {
+            lp.cost = penalty.clone();
+            let stage0 = search(lp, integer, 1e-9, limits, solver);
+            lp.cost = cost.clone();
+            let least = stage0?.value;
+            let terms: Vec<(usize, f64)> = penalty
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c != 0.0)
+                .map(|(j, c)| (j, *c))
+                .collect();
+            let rhs = least + PRIORITY_HOLD_TOLERANCES[0] * least.abs().max(1.0);
+            lp.add_row(RowName::UnmetHold, terms, Sense::Le, rhs);
+        }
         let mut weights = vec![0.0; lp.vars.len()];
         for &(j, a) in &priority {
             weights[j] += a;

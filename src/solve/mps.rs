@@ -21,6 +21,8 @@ fn col_name(sc: &Scenario, v: &Var) -> String {
         Var::Lots { option, start } => {
             format!("r:{}:{}", sc.reservations[option.0].id, m(start))
         }
+        Var::MinimumShortfall { minimum } => format!("sm:L{}", sc.minimums[minimum.0].line),
+        Var::Credit { contract, t } => format!("a:{}:{}", sc.contracts[contract.0].id, m(t)),
         Var::Slack { row } => format!("slack:{row}"),
         Var::Commit { contract } => format!("k:{}", sc.contracts[contract.0].id),
         Var::AllocBeyondCommit { offer, workload, t } => {
@@ -56,6 +58,11 @@ fn row_name(sc: &Scenario, n: &RowName) -> String {
             format!("lot_fix:{}:{}", sc.reservations[option.0].id, m(start))
         }
         RowName::PriorityHold => "priority_hold".into(),
+        RowName::UnmetHold => "unmet_hold".into(),
+        RowName::Credit { provider, t } => {
+            format!("credit:{}:{}", sc.providers[provider.0].id, m(t))
+        }
+        RowName::Minimum { minimum } => format!("minimum:L{}", sc.minimums[minimum.0].line),
         RowName::CommitCap { contract } => format!("commit_cap:{}", sc.contracts[contract.0].id),
     }
 }

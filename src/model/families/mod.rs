@@ -2,7 +2,9 @@
 //! [`add_all`]. A family with no input rows adds nothing.
 
 pub mod capacity;
+pub mod credit;
 pub mod demand;
+pub mod minimums;
 pub mod power;
 pub mod reservations;
 pub mod rules;
@@ -21,7 +23,9 @@ pub const FAMILIES: &[(&str, Family)] = &[
     ("capacity", capacity::add),
     ("reservations", reservations::add),
     ("power", power::add),
+    ("credit", credit::add),
     ("take_or_pay", take_or_pay::add),
+    ("minimums", minimums::add),
     ("shares", rules::shares::add),
     ("first_on", rules::first_on::add),
 ];

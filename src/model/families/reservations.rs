@@ -72,25 +72,3 @@ pub fn beyond_horizon_usd(sc: &Scenario, k: ReservationId, s: usize) -> f64 {
     let months_after = (s + res.term_months).saturating_sub(sc.periods);
     months_after as f64 * res.monthly_usd_per_lot(sc.hours_per_month)
 }
-
-/// `(lots column, list USD)` charged to `provider` in month `t` by every option of that provider:
-/// the reservation part of the provider's list spend `L[p,t]`.
-pub fn spend_terms(
-    sc: &Scenario,
-    cols: &Columns,
-    provider: crate::scenario::ProviderId,
-    t: usize,
-) -> Vec<(usize, f64)> {
-    let mut terms = Vec::new();
-    for (k, res) in sc.reservations.iter().enumerate() {
-        if res.provider != provider {
-            continue;
-        }
-        for &(s, j) in &cols.lots[k] {
-            if let Some((_, usd)) = charges(sc, ReservationId(k), s).find(|&(m, _)| m == t) {
-                terms.push((j, usd));
-            }
-        }
-    }
-    terms
-}
