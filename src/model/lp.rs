@@ -1,9 +1,7 @@
 //! A solver-neutral linear program with every column and row named by typed ids, so solutions,
 //! duals and binding constraints can be reported by name whatever the backend.
 
-use crate::scenario::{
-    ContractId, MinimumId, OfferId, PowerId, ReservationId, RuleId, WorkloadId,
-};
+use crate::scenario::{ContractId, MinimumId, OfferId, PowerId, ReservationId, RuleId, WorkloadId};
 
 /// What a column stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

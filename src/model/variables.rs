@@ -123,7 +123,12 @@ pub fn declare(
         let mut starts = Vec::with_capacity(res.starts.len());
         for &s in &res.starts {
             // Priced by `Spend::declare_credit`: its charges are list spend of the provider.
-            let j = lp.add_var(Var::Lots { option, start: s }, 0.0, magnitude, f64::INFINITY);
+            let j = lp.add_var(
+                Var::Lots { option, start: s },
+                0.0,
+                magnitude,
+                f64::INFINITY,
+            );
             starts.push((s, j));
         }
         cols.lots.push(starts);

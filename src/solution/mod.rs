@@ -86,8 +86,10 @@ pub struct Solution {
 }
 
 pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static str) -> Solution {
-    let x = &solved.outcome.x;
     let lp = &model.lp;
+    let mut x = solved.outcome.x.clone();
+    crate::solve::lots::clip_reserved(lp, &mut x);
+    let x = &x;
     let mut allocations = Vec::new();
     let mut unmet = Vec::new();
     let mut lots = Vec::new();

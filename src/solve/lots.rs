@@ -65,13 +65,19 @@ pub fn solve_whole(
             .vars
             .iter()
             .zip(&cost)
-            .map(|(v, &c)| if matches!(v, Var::Unmet { .. }) { c } else { 0.0 })
+            .map(|(v, &c)| {
+                if matches!(v, Var::Unmet { .. }) {
+                    c
+                } else {
+                    0.0
+                }
+            })
             .collect();
         if penalty.iter().any(|&c| c > 0.0) {
             lp.cost = penalty.clone();
             let stage0 = search(lp, integer, 1e-9, limits, solver);
             lp.cost = cost.clone();
-            let least = stage0?.value;
+            let least = stage0?.value.max(0.0);
             let terms: Vec<(usize, f64)> = penalty
                 .iter()
                 .enumerate()
@@ -299,4 +305,35 @@ pub fn search(
         nodes,
         finished,
     })
+}
+
+/// Scales down the reserved units of any `Reserved` row the solver left over its lots (by solver
+/// noise, ~1e-9 of the units): a reported plan never uses more reserved units than it reserves.
+/// The demand rows move by at most that excess.
+pub fn clip_reserved(lp: &Lp, x: &mut [f64]) {
+    for row in &lp.rows {
+        if !matches!(row.name, RowName::Reserved { .. }) {
+            continue;
+        }
+        let used: f64 = row
+            .terms
+            .iter()
+            .filter(|t| t.1 > 0.0)
+            .map(|&(j, a)| a * x[j].max(0.0))
+            .sum();
+        let cap: f64 = row
+            .terms
+            .iter()
+            .filter(|t| t.1 < 0.0)
+            .map(|&(j, a)| -a * x[j].max(0.0))
+            .sum();
+        if used > cap && used > 0.0 {
+            let factor = cap / used;
+            for &(j, a) in &row.terms {
+                if a > 0.0 {
+                    x[j] = x[j].max(0.0) * factor;
+                }
+            }
+        }
+    }
 }

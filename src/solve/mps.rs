@@ -10,6 +10,15 @@ use std::fmt::Write;
 fn col_name(sc: &Scenario, v: &Var) -> String {
     let m = |t: usize| sc.month(t).to_string();
     match *v {
+        Var::Alloc { offer, workload, t } if sc.offers[offer.0].reservation.is_some() => {
+            let k = sc.offers[offer.0].reservation.expect("reserved units");
+            format!(
+                "y:{}:{}:{}",
+                sc.reservations[k.0].id,
+                sc.workloads[workload.0].id,
+                m(t)
+            )
+        }
         Var::Alloc { offer, workload, t } => format!(
             "x:L{}:{}:{}",
             sc.offers[offer.0].line,
@@ -96,7 +105,12 @@ pub fn write(sc: &Scenario, lp: &Lp) -> String {
     let mut by_col: Vec<Vec<(usize, f64)>> = vec![Vec::new(); lp.vars.len()];
     for (i, r) in lp.rows.iter().enumerate() {
         for &(j, a) in &r.terms {
-            by_col[j].push((i, a));
+            // A row may list a column twice (a lot's charges in several months of one
+            // contract): MPS wants one entry per column and row.
+            match by_col[j].last_mut() {
+                Some((last, sum)) if *last == i => *sum += a,
+                _ => by_col[j].push((i, a)),
+            }
         }
     }
     let _ = writeln!(s, "COLUMNS");

@@ -153,12 +153,38 @@ fn check_feasible(
 ) {
     let model = capplan::model::build(sc, false);
     // The plan's own rows (with LotFix / hold rows appended) are in `sol.rows`; check those.
-    for r in &sol.rows {
-        let scale = r.rhs.abs().max(1.0);
+    let lp_rows = &model.lp.rows;
+    for (i, r) in sol.rows.iter().enumerate() {
+        // Scale: the row's limit or the size of its terms at the plan, whichever is larger (a
+        // credit row sums millions of dollars against 0); interior-point accuracy is ~1e-9 of it.
+        let terms: f64 = lp_rows
+            .get(i)
+            .filter(|row| row.name == r.name)
+            .map(|row| {
+                row.terms
+                    .iter()
+                    .map(|&(j, a)| (a * sol.values[j]).abs())
+                    .sum()
+            })
+            .unwrap_or(0.0);
+        // Reserved capacity and lot rows are held tight (a verifier refuses a reserved row missed
+        // by 1e-4); other rows, in USD or demand units, to the interior-point accuracy.
+        let tight = matches!(
+            r.name,
+            capplan::model::RowName::Reserved { .. }
+                | capplan::model::RowName::MaxLots { .. }
+                | capplan::model::RowName::LotFix { .. }
+        );
+        let scale = r.rhs.abs().max(terms).max(1.0);
+        let tol = if tight {
+            1e-7 * scale + 1e-6
+        } else {
+            1e-6 * scale + 1e-2
+        };
         let bad = match r.sense {
-            capplan::model::Sense::Le => r.activity > r.rhs + 1e-7 * scale,
-            capplan::model::Sense::Ge => r.activity < r.rhs - 1e-7 * scale,
-            capplan::model::Sense::Eq => (r.activity - r.rhs).abs() > 1e-7 * scale,
+            capplan::model::Sense::Le => r.activity > r.rhs + tol,
+            capplan::model::Sense::Ge => r.activity < r.rhs - tol,
+            capplan::model::Sense::Eq => (r.activity - r.rhs).abs() > tol,
         };
         if bad {
             failures.push(format!(
