@@ -371,16 +371,48 @@ def to_highs(m):
     lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
     lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("solver", "simplex")
     h.passModel(lp)
+    return h
+
+
+OUTCOMES = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
+def new_highs():
+    """A silent Highs. highspy 1.16 prints a banner on stdout when one is made, before any option
+    can be set: stdout carries this program's JSON, so it is pointed at /dev/null meanwhile."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
     return h
 
 
 def run(h):
     h.run()
     status = h.getModelStatus()
+    if status not in OUTCOMES:
+        # With costs spanning ~1e12 the warm-started dual simplex can fail ("excessive dual
+        # values"): start again from scratch, then with the objective scaled down.
+        h.clearSolver()
+        h.run()
+        status = h.getModelStatus()
+        if status not in OUTCOMES:
+            h.clearSolver()
+            h.setOptionValue("user_objective_scale", -20)
+            h.run()
+            h.setOptionValue("user_objective_scale", 0)
+            status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
         return "optimal"
     if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
