@@ -123,7 +123,11 @@ fn exported_mps_solves_to_the_same_optimum_elsewhere() {
             .args(["-c", &script])
             .output()
             .unwrap();
+        // The last line: highspy 1.16 prints a banner on stdout when a Highs is made.
         let got: f64 = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
             .trim()
             .parse()
             .expect("objective from HiGHS");
