@@ -8,5 +8,6 @@ mod explain;
 mod fixtures;
 mod reference;
 mod reports;
+mod trust;
 mod uncertainty;
 mod util;
