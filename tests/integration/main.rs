@@ -5,6 +5,7 @@ mod bad_input;
 mod cli;
 mod differential;
 mod explain;
+mod extremes;
 mod fixtures;
 mod reference;
 mod reports;
