@@ -59,6 +59,15 @@ impl Diagnostics {
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }
+
+    pub fn from_vec(items: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics { items }
+    }
+
+    /// Appends every problem of `other`, in order.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
 }
 
 impl fmt::Display for Diagnostics {

@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod metrics;
 pub mod plan_json;
 pub mod svg;
+pub mod sweep;
 pub mod tables;
 pub mod validate;
 
@@ -62,6 +63,10 @@ pub fn write_folder(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
     let result = (|| {
         for (file, bytes) in files {
             let p = tmp.join(file);
+            // Names may hold folders (`cases/<case>/summary.md`).
+            if let Some(dir) = p.parent().filter(|d| *d != tmp) {
+                std::fs::create_dir_all(dir).map_err(|e| io("create", dir, e))?;
+            }
             std::fs::write(&p, bytes).map_err(|e| io("write", &p, e))?;
         }
         if out.exists() {
@@ -79,6 +84,13 @@ pub fn write_folder(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// As [`write_folder`], for file names built at run time.
+pub fn write_named(out: &Path, files: Vec<(String, Vec<u8>)>) -> Result<()> {
+    let (names, bytes): (Vec<String>, Vec<Vec<u8>>) = files.into_iter().unzip();
+    let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(bytes).collect();
+    write_folder(out, &files)
 }
 
 fn sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {

@@ -8,5 +8,7 @@ mod explain;
 mod fixtures;
 mod reference;
 mod reports;
+mod slurm;
+mod sweep;
 mod uncertainty;
 mod util;
