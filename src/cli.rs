@@ -54,6 +54,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         /// LP solver; highs and microlp need the cargo features of the same name.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
@@ -92,6 +96,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>-simulate/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Solve every sample from scratch even when warm starts are available (to measure them).
@@ -126,6 +134,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>-commit/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Print nothing but errors.
@@ -157,6 +169,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>-sweep/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Also write every case's full report folder, as cases/<case>/.
@@ -186,6 +202,10 @@ pub enum Command {
         /// Where to write the merged reports.
         #[arg(long)]
         out: PathBuf,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -255,43 +275,55 @@ pub fn run(cli: Cli) -> Result<()> {
             solver,
         } => explain(&dir, &workload, &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
-        Command::Synth { size, seed, out } => crate::synth::write(size, seed, &out)
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", out.display()))),
+        Command::Synth { size, seed, out } => {
+            report::write_folder_guarded(&out, None, false, &crate::synth::files(size, seed))
+        }
         Command::Commit {
             dir,
             samples,
             seed,
             out,
+            force,
             solver,
             quiet,
-        } => commit(&dir, samples, seed, out, solver, quiet),
+        } => commit(&dir, samples, seed, out, force, solver, quiet),
         Command::Simulate {
             dir,
             samples,
             seed,
             out,
+            force,
             solver,
             cold,
             shard,
             quiet,
         } => match shard {
-            Some(shard) => simulate_shard(&dir, samples, seed, out, solver, cold, shard, quiet),
-            None => simulate(&dir, samples, seed, out, solver, cold, quiet),
+            Some(shard) => {
+                simulate_shard(&dir, samples, seed, out, force, solver, cold, shard, quiet)
+            }
+            None => simulate(&dir, samples, seed, out, force, solver, cold, quiet),
         },
         Command::Sweep {
             dir,
             cases,
             out,
+            force,
             solver,
             keep_plans,
             shard,
             quiet,
-        } => sweep(&dir, &cases, out, solver, keep_plans, shard, quiet),
-        Command::Merge { parts, out, quiet } => merge(&parts, &out, quiet),
+        } => sweep(&dir, &cases, out, force, solver, keep_plans, shard, quiet),
+        Command::Merge {
+            parts,
+            out,
+            force,
+            quiet,
+        } => merge(&parts, &out, force, quiet),
         Command::Validate { dir } => validate(&dir),
         Command::Plan {
             dir,
             out,
+            force,
             solver,
             price_clauses,
             quiet,
@@ -299,6 +331,7 @@ pub fn run(cli: Cli) -> Result<()> {
         } => plan(
             &dir,
             out,
+            force,
             solver,
             price_clauses,
             quiet,
@@ -332,11 +365,13 @@ fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Re
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn simulate(
     dir: &Path,
     samples: u64,
     seed: u64,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     cold: bool,
     quiet: bool,
@@ -347,6 +382,7 @@ fn simulate(
     }
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-simulate", sc.name)));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     let solution = crate::solve(&sc, solver)?;
     let mut metrics = report::metrics::compute(&sc, &solution);
     let started = std::time::Instant::now();
@@ -354,7 +390,7 @@ fn simulate(
         .map_err(|e| Error::Solver(format!("{e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     metrics.risk = Some(risk);
-    report::write_folder(&out, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
     if !quiet {
         println!(
             "{}: {samples} samples in {seconds:.2} s ({:.3} s each): {}",
@@ -372,6 +408,7 @@ fn commit(
     samples: u64,
     seed: u64,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     quiet: bool,
 ) -> Result<()> {
@@ -387,6 +424,7 @@ fn commit(
         )));
     }
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-commit", sc.name)));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     let study = crate::analysis::commit::run(&sc, seed, samples, solver, quiet).map_err(|e| match e {
         crate::solve::SolveError::Infeasible => Error::Infeasible(
             "infeasible: some sizing sample cannot meet its hard demand at any commitment; give the workloads an \
@@ -395,7 +433,12 @@ fn commit(
         ),
         crate::solve::SolveError::Failed(m) => Error::Solver(m),
     })?;
-    report::write_folder(&out, &crate::analysis::commit::render(&sc, &study, seed))?;
+    report::write_folder_guarded(
+        &out,
+        Some(dir),
+        force,
+        &crate::analysis::commit::render(&sc, &study, seed),
+    )?;
     if !quiet {
         for r in &study.recommendations {
             let c = &sc.contracts[r.contract.0];
@@ -420,6 +463,7 @@ fn diff(old: &Path, new: &Path, csv: Option<&Path>) -> Result<()> {
     let changes = crate::analysis::diff::compare(old, new)?;
     print!("{}", crate::analysis::diff::table(&changes));
     if let Some(path) = csv {
+        report::check_file_target("--csv", path, &[old, new])?;
         std::fs::write(path, crate::analysis::diff::csv(&changes))
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
     }
@@ -436,9 +480,11 @@ fn validate(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn plan(
     dir: &Path,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     price_clauses: bool,
     quiet: bool,
@@ -447,7 +493,9 @@ fn plan(
     require_built(solver)?;
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     if let Some(path) = export_mps {
+        report::check_file_target("--export-mps", path, &[dir])?;
         let model = crate::model::build(&sc, false);
         std::fs::write(path, crate::solve::mps::write(&sc, &model.lp))
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
@@ -472,7 +520,7 @@ fn plan(
             quiet,
         ));
     }
-    report::write_folder(&out, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
     if !quiet {
         let t = &metrics.totals;
         println!(
@@ -518,6 +566,7 @@ fn simulate_shard(
     samples: u64,
     seed: u64,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     cold: bool,
     shard: Shard,
@@ -529,6 +578,7 @@ fn simulate_shard(
     }
     let sc = crate::load(dir)?;
     let out = part_out(out, &sc.name, "simulate", shard);
+    report::output::check_folder_target(&out, Some(dir), force)?;
     // The plan itself is solved once, by the merge: a shard computes only its samples.
     let (outcomes, _) =
         crate::analysis::simulate::outcomes(&sc, seed, samples, solver, !cold, quiet, shard)
@@ -541,7 +591,12 @@ fn simulate_shard(
         samples,
         shard,
     )?;
-    report::write_named(&out, shard::part_files(&manifest, &outcomes, Vec::new()))?;
+    report::write_named(
+        &out,
+        Some(dir),
+        force,
+        shard::part_files(&manifest, &outcomes, Vec::new()),
+    )?;
     if !quiet {
         println!(
             "{}: shard {shard}: {} of {samples} samples; part written to {}/",
@@ -553,10 +608,12 @@ fn simulate_shard(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sweep(
     dir: &Path,
     cases: &Path,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     keep_plans: bool,
     shard: Option<Shard>,
@@ -566,6 +623,11 @@ fn sweep(
     require_built(solver)?;
     let prepared = sweep::prepare(dir, cases)?;
     let name = prepared[0].scenario.name.clone();
+    let out = match shard {
+        Some(shard) => part_out(out, &name, "sweep", shard),
+        None => out.unwrap_or_else(|| Path::new("reports").join(format!("{name}-sweep"))),
+    };
+    report::output::check_folder_target(&out, Some(dir), force)?;
     let solved = sweep::solve(
         &prepared,
         solver,
@@ -576,9 +638,8 @@ fn sweep(
     let (records, plan_files): (Vec<_>, Vec<_>) =
         solved.into_iter().map(|s| (s.record, s.plan_files)).unzip();
     let plan_files: Vec<(String, Vec<u8>)> = plan_files.into_iter().flatten().collect();
-    let out = match shard {
+    match shard {
         Some(shard) => {
-            let out = part_out(out, &name, "sweep", shard);
             let manifest = Manifest::new(
                 "sweep",
                 dir,
@@ -591,15 +652,11 @@ fn sweep(
                 prepared.len() as u64,
                 shard,
             )?;
-            report::write_named(&out, shard::part_files(&manifest, &records, plan_files))?;
-            out
+            let files = shard::part_files(&manifest, &records, plan_files);
+            report::write_named(&out, Some(dir), force, files)?;
         }
-        None => {
-            let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{name}-sweep")));
-            report::write_named(&out, sweep::render(&records, plan_files))?;
-            out
-        }
-    };
+        None => report::write_named(&out, Some(dir), force, sweep::render(&records, plan_files))?,
+    }
     if !quiet {
         for r in &records {
             let objective = r
@@ -613,7 +670,11 @@ fn sweep(
     Ok(())
 }
 
-fn merge(parts: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
+fn merge(parts: &[PathBuf], out: &Path, force: bool, quiet: bool) -> Result<()> {
+    // The merged folder may be none of the parts, nor hold one.
+    for p in parts {
+        report::output::check_folder_target(out, Some(p), force)?;
+    }
     let parts = shard::check(parts)?;
     let m = parts[0].manifest.clone();
     match m.command.as_str() {
@@ -639,7 +700,7 @@ fn merge(parts: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
             let mut metrics = report::metrics::compute(&sc, &solution);
             let seed = m.seed.unwrap_or_default();
             metrics.risk = Some(crate::analysis::simulate::summarise(&sc, outcomes, seed));
-            report::write_folder(out, &report::render(&metrics))?;
+            report::write_folder_guarded(out, Some(dir), force, &report::render(&metrics))?;
         }
         "sweep" => {
             let items: Vec<Vec<crate::analysis::sweep::CaseRecord>> =
@@ -649,7 +710,8 @@ fn merge(parts: &[PathBuf], out: &Path, quiet: bool) -> Result<()> {
             for p in &parts {
                 plan_files.extend(kept_plans(&p.dir)?);
             }
-            report::write_named(out, crate::analysis::sweep::render(&records, plan_files))?;
+            let files = crate::analysis::sweep::render(&records, plan_files);
+            report::write_named(out, None, force, files)?;
         }
         other => return Err(Error::Usage(format!("cannot merge parts of '{other}'"))),
     }
