@@ -66,6 +66,7 @@ pub struct Tables {
     pub contracts: Option<Table>,
     pub power: Option<Table>,
     pub rules: Option<Table>,
+    pub finance: Option<Table>,
 }
 
 /// Reads every file of the folder. Problems go to `diags`; reading goes on past them.
@@ -82,6 +83,7 @@ pub fn read_folder(dir: &Path, diags: &mut Diagnostics) -> Tables {
         contracts: read(&schema::CONTRACTS),
         power: read(&schema::POWER),
         rules: read(&schema::RULES),
+        finance: read(&schema::FINANCE),
     }
 }
 
