@@ -53,6 +53,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         /// LP solver; highs and microlp need the cargo features of the same name.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
@@ -91,6 +95,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>-simulate/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Solve every sample from scratch even when warm starts are available (to measure them).
@@ -121,6 +129,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>-commit/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Print nothing but errors.
@@ -192,29 +204,33 @@ pub fn run(cli: Cli) -> Result<()> {
             solver,
         } => explain(&dir, &workload, &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
-        Command::Synth { size, seed, out } => crate::synth::write(size, seed, &out)
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", out.display()))),
+        Command::Synth { size, seed, out } => {
+            report::write_folder_guarded(&out, None, false, &crate::synth::files(size, seed))
+        }
         Command::Commit {
             dir,
             samples,
             seed,
             out,
+            force,
             solver,
             quiet,
-        } => commit(&dir, samples, seed, out, solver, quiet),
+        } => commit(&dir, samples, seed, out, force, solver, quiet),
         Command::Simulate {
             dir,
             samples,
             seed,
             out,
+            force,
             solver,
             cold,
             quiet,
-        } => simulate(&dir, samples, seed, out, solver, cold, quiet),
+        } => simulate(&dir, samples, seed, out, force, solver, cold, quiet),
         Command::Validate { dir } => validate(&dir),
         Command::Plan {
             dir,
             out,
+            force,
             solver,
             price_clauses,
             quiet,
@@ -222,6 +238,7 @@ pub fn run(cli: Cli) -> Result<()> {
         } => plan(
             &dir,
             out,
+            force,
             solver,
             price_clauses,
             quiet,
@@ -255,11 +272,13 @@ fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Re
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn simulate(
     dir: &Path,
     samples: u64,
     seed: u64,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     cold: bool,
     quiet: bool,
@@ -270,6 +289,7 @@ fn simulate(
     }
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-simulate", sc.name)));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     let solution = crate::solve(&sc, solver)?;
     let mut metrics = report::metrics::compute(&sc, &solution);
     let started = std::time::Instant::now();
@@ -277,7 +297,7 @@ fn simulate(
         .map_err(|e| Error::Solver(format!("{e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     metrics.risk = Some(risk);
-    report::write_folder(&out, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
     if !quiet {
         println!(
             "{}: {samples} samples in {seconds:.2} s ({:.3} s each): {}",
@@ -295,6 +315,7 @@ fn commit(
     samples: u64,
     seed: u64,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     quiet: bool,
 ) -> Result<()> {
@@ -310,6 +331,7 @@ fn commit(
         )));
     }
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-commit", sc.name)));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     let study = crate::analysis::commit::run(&sc, seed, samples, solver, quiet).map_err(|e| match e {
         crate::solve::SolveError::Infeasible => Error::Infeasible(
             "infeasible: some sizing sample cannot meet its hard demand at any commitment; give the workloads an \
@@ -318,7 +340,12 @@ fn commit(
         ),
         crate::solve::SolveError::Failed(m) => Error::Solver(m),
     })?;
-    report::write_folder(&out, &crate::analysis::commit::render(&sc, &study, seed))?;
+    report::write_folder_guarded(
+        &out,
+        Some(dir),
+        force,
+        &crate::analysis::commit::render(&sc, &study, seed),
+    )?;
     if !quiet {
         for r in &study.recommendations {
             let c = &sc.contracts[r.contract.0];
@@ -343,6 +370,7 @@ fn diff(old: &Path, new: &Path, csv: Option<&Path>) -> Result<()> {
     let changes = crate::analysis::diff::compare(old, new)?;
     print!("{}", crate::analysis::diff::table(&changes));
     if let Some(path) = csv {
+        report::check_file_target("--csv", path, &[old, new])?;
         std::fs::write(path, crate::analysis::diff::csv(&changes))
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
     }
@@ -359,9 +387,11 @@ fn validate(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn plan(
     dir: &Path,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     price_clauses: bool,
     quiet: bool,
@@ -370,7 +400,9 @@ fn plan(
     require_built(solver)?;
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     if let Some(path) = export_mps {
+        report::check_file_target("--export-mps", path, &[dir])?;
         let model = crate::model::build(&sc, false);
         std::fs::write(path, crate::solve::mps::write(&sc, &model.lp))
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
@@ -395,7 +427,7 @@ fn plan(
             quiet,
         ));
     }
-    report::write_folder(&out, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
     if !quiet {
         let t = &metrics.totals;
         println!(
