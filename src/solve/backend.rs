@@ -80,7 +80,12 @@ pub fn solve_tuned(
         col: col_scale,
         row: row_scale,
         objective: scale,
-    } = Scaling::of(lp, objective, tuning.median_objective_scale, tuning.geometric_row_scale);
+    } = Scaling::of(
+        lp,
+        objective,
+        tuning.median_objective_scale,
+        tuning.geometric_row_scale,
+    );
     let sign = if maximise { -1.0 } else { 1.0 };
 
     let mut vars = ProblemVariables::new();
@@ -224,17 +229,24 @@ impl Scaling {
             .rows
             .iter()
             .map(|r| {
-                let (lo, hi) = r.terms.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &(j, a)| {
-                    let m = (a * col[j]).abs();
-                    if m > 0.0 {
-                        (lo.min(m), hi.max(m))
-                    } else {
-                        (lo, hi)
-                    }
-                });
+                let (lo, hi) = r
+                    .terms
+                    .iter()
+                    .fold((f64::INFINITY, 0.0f64), |(lo, hi), &(j, a)| {
+                        let m = (a * col[j]).abs();
+                        if m > 0.0 {
+                            (lo.min(m), hi.max(m))
+                        } else {
+                            (lo, hi)
+                        }
+                    });
                 // A row mixing a $1e9 tranche with $1 ones: dividing by the largest would put the
                 // small coefficients below the solver's tolerances; the geometric mean splits it.
-                power_of_two(if geometric && hi > 0.0 { (lo * hi).sqrt() } else { hi })
+                power_of_two(if geometric && hi > 0.0 {
+                    (lo * hi).sqrt()
+                } else {
+                    hi
+                })
             })
             .collect();
         let objective = if median {

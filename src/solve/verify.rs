@@ -209,7 +209,13 @@ pub fn check_to(
 /// optimum: `upper_j` is the bound the demand rows imply on column j where there is one, else the
 /// most the column can usefully take (`Lp::magnitude`: a shortfall is never usefully above its
 /// commitment), or its value in the plan if that is larger.
-pub fn lagrangian_bound(lp: &Lp, objective: &[f64], maximise: bool, duals: &[f64], x: &[f64]) -> f64 {
+pub fn lagrangian_bound(
+    lp: &Lp,
+    objective: &[f64],
+    maximise: bool,
+    duals: &[f64],
+    x: &[f64],
+) -> f64 {
     let sign = if maximise { -1.0 } else { 1.0 };
     let n = lp.vars.len();
     let mut reduced: Vec<Sum> = objective
@@ -350,7 +356,10 @@ pub fn solve_checked_to(
         ..Tuning::default()
     };
     let tight = backend::solve_tuned(lp, objective, maximise, solver, tuning);
-    if let Some(ok) = try_one("all columns, tight tolerances, geometric row scaling", tight) {
+    if let Some(ok) = try_one(
+        "all columns, tight tolerances, geometric row scaling",
+        tight,
+    ) {
         return Ok(ok);
     }
     if SolverChoice::Highs.is_built() && solver != SolverChoice::Highs {
@@ -398,7 +407,10 @@ fn restricted_solve(
         let (sub, cols) = restrict(lp, &keep);
         let sub_objective: Vec<f64> = cols.iter().map(|&j| objective[j]).collect();
         let out = backend::solve_tuned(&sub, &sub_objective, maximise, solver, tuning)?;
-        let duals = out.duals.clone().unwrap_or_else(|| vec![0.0; lp.rows.len()]);
+        let duals = out
+            .duals
+            .clone()
+            .unwrap_or_else(|| vec![0.0; lp.rows.len()]);
         // Price every column left out: c_j - a_j.y in the minimising sense.
         let mut reduced: Vec<f64> = objective.iter().map(|c| sign * c).collect();
         let mut mass: Vec<f64> = objective.iter().map(|c| c.abs()).collect();
@@ -498,7 +510,12 @@ mod tests {
     #[test]
     fn the_optimum_passes_and_its_values_are_printed_exactly() {
         let lp = spread_lp();
-        let v = check(&lp, &lp.cost, false, &outcome(vec![100.0, 1e-20], vec![2.0], 200.0));
+        let v = check(
+            &lp,
+            &lp.cost,
+            false,
+            &outcome(vec![100.0, 1e-20], vec![2.0], 200.0),
+        );
         assert_eq!(v.problem, None);
         assert_eq!(v.x, vec![100.0, 0.0]); // 1e-20 units is $1e-11 of $200: noise
         assert_eq!(v.objective, 200.0);
@@ -519,9 +536,19 @@ mod tests {
     #[test]
     fn a_violated_row_and_a_wrong_objective_are_caught() {
         let lp = spread_lp();
-        let v = check(&lp, &lp.cost, false, &outcome(vec![99.0, 0.0], vec![2.0], 198.0));
+        let v = check(
+            &lp,
+            &lp.cost,
+            false,
+            &outcome(vec![99.0, 0.0], vec![2.0], 198.0),
+        );
         assert!(v.problem.unwrap().contains("misses its limit"));
-        let v = check(&lp, &lp.cost, false, &outcome(vec![100.0, 0.0], vec![2.0], 150.0));
+        let v = check(
+            &lp,
+            &lp.cost,
+            false,
+            &outcome(vec![100.0, 0.0], vec![2.0], 150.0),
+        );
         assert!(v.problem.unwrap().contains("differs from the solver's"));
     }
 
@@ -530,13 +557,22 @@ mod tests {
         let mut lp = spread_lp();
         let x = [100.0, 0.0];
         // y = 2: bound 200, the optimum.
-        assert_eq!(lagrangian_bound(&lp, &lp.cost.clone(), false, &[2.0], &x), 200.0);
+        assert_eq!(
+            lagrangian_bound(&lp, &lp.cost.clone(), false, &[2.0], &x),
+            200.0
+        );
         // y = 5 > c0 = 2: reduced cost of x0 is -3, times its bound 100: 500 - 300.
-        assert_eq!(lagrangian_bound(&lp, &lp.cost.clone(), false, &[5.0], &x), 200.0);
+        assert_eq!(
+            lagrangian_bound(&lp, &lp.cost.clone(), false, &[5.0], &x),
+            200.0
+        );
         // Without a bound from the demand rows, the column's magnitude (here 50) bounds it.
         lp.implied_upper[0] = f64::INFINITY;
         lp.magnitude[0] = 50.0;
-        assert_eq!(lagrangian_bound(&lp, &lp.cost.clone(), false, &[5.0], &x), 200.0);
+        assert_eq!(
+            lagrangian_bound(&lp, &lp.cost.clone(), false, &[5.0], &x),
+            200.0
+        );
         let y4 = lagrangian_bound(&lp, &lp.cost.clone(), false, &[4.0], &[40.0, 0.0]);
         assert_eq!(y4, 400.0 - 2.0 * 50.0);
     }

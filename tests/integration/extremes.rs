@@ -41,7 +41,11 @@ fn plans_called_optimal_match_the_independent_model_under_extreme_spreads() {
             .arg(&dir)
             .output()
             .unwrap();
-        assert!(gen.status.success(), "extremes.py: {}", String::from_utf8_lossy(&gen.stderr));
+        assert!(
+            gen.status.success(),
+            "extremes.py: {}",
+            String::from_utf8_lossy(&gen.stderr)
+        );
         let reference = Command::new("python3")
             .arg(tools.join("spec_lp.py"))
             .arg(&dir)
@@ -59,9 +63,10 @@ fn plans_called_optimal_match_the_independent_model_under_extreme_spreads() {
         ]);
         match (reference["status"].as_str(), o.status.code()) {
             (Some("optimal"), Some(0)) => {
-                let summary: serde_json::Value =
-                    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
-                        .unwrap();
+                let summary: serde_json::Value = serde_json::from_str(
+                    &std::fs::read_to_string(out.join("summary.json")).unwrap(),
+                )
+                .unwrap();
                 let (got, want) = (
                     summary["objective_usd"].as_f64().unwrap(),
                     reference["objective_usd"].as_f64().unwrap(),
@@ -72,7 +77,10 @@ fn plans_called_optimal_match_the_independent_model_under_extreme_spreads() {
             }
             (Some("optimal"), Some(1)) => {
                 let why = stderr(&o);
-                assert!(why.contains("optimality check"), "seed {seed}: exit 1 without the check's reason: {why}");
+                assert!(
+                    why.contains("optimality check"),
+                    "seed {seed}: exit 1 without the check's reason: {why}"
+                );
                 refused.push(seed);
             }
             (Some("infeasible"), Some(1)) => {}

@@ -30,7 +30,10 @@ fn extreme_prices_and_penalties_give_the_hand_computed_optimum() {
             .map(|k| parts[*k].as_f64().unwrap())
             .sum();
         let objective = got["objective_usd"].as_f64().unwrap();
-        assert!(close(sum, objective, 1e-7), "{name}: parts {sum} vs objective {objective}");
+        assert!(
+            close(sum, objective, 1e-7),
+            "{name}: parts {sum} vs objective {objective}"
+        );
         if let Some(v) = want.get("variables") {
             assert_eq!(&got["model"]["variables"], v, "{name}");
         }

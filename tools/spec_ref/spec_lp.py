@@ -371,7 +371,8 @@ def to_highs(m):
     lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
     lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
-    h = new_highs()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "simplex")
     h.passModel(lp)
     return h
@@ -379,23 +380,6 @@ def to_highs(m):
 
 OUTCOMES = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible,
             highspy.HighsModelStatus.kUnboundedOrInfeasible)
-
-
-def new_highs():
-    """A silent Highs. highspy 1.16 prints a banner on stdout when one is made, before any option
-    can be set: stdout carries this program's JSON, so it is pointed at /dev/null meanwhile."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    try:
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-    return h
 
 
 def run(h):
@@ -483,11 +467,20 @@ def main(argv):
     if len(argv) != 2:
         print("usage: spec_lp.py FOLDER", file=sys.stderr)
         return 2
+    # HiGHS (C++) prints a banner on file descriptor 1 when highspy.Highs() is built, before any
+    # option can silence it: point fd 1 at stderr while solving, so stdout holds the JSON alone.
+    sys.stdout.flush()
+    real_stdout = os.dup(1)
+    os.dup2(2, 1)
     try:
         out = solve(argv[1])
     except RuntimeError as e:
         print(str(e), file=sys.stderr)
         return 3
+    finally:
+        sys.stdout.flush()
+        os.dup2(real_stdout, 1)
+        os.close(real_stdout)
     print(json.dumps(out))
     return 0
 
