@@ -59,12 +59,8 @@ pub fn prepare(dir: &Path, cases_path: &Path) -> Result<Vec<Prepared>> {
     let base_tables = input::read_folder(dir, &mut diags);
     let name = crate::scenario_name(dir);
     let base = crate::scenario::build(&name, &base_tables, &mut diags);
-    let cases_dir = cases_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let mut cdiags = Diagnostics::default();
-    let cases_table = read_cases(cases_path, cases_dir, &mut cdiags);
+    let cases_table = read_cases(cases_path, &mut cdiags);
     let cases = cases_table
         .as_ref()
         .map(|t| overrides::parse(t, &mut cdiags))
@@ -112,7 +108,7 @@ pub fn prepare(dir: &Path, cases_path: &Path) -> Result<Vec<Prepared>> {
     }
 }
 
-fn read_cases(path: &Path, _dir: &Path, diags: &mut Diagnostics) -> Option<input::Table> {
+fn read_cases(path: &Path, diags: &mut Diagnostics) -> Option<input::Table> {
     let display = path.display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => Some(input::parse_table(
