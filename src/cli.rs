@@ -191,9 +191,9 @@ pub enum Command {
         long_about = "Merge shards 1..N of one `simulate` or `sweep` run (each written with --shard K/N) into the \
                       reports the unsharded run writes, byte for byte. Refuses (exit 2, naming the folders) parts \
                       of different commands, scenarios, seeds, arguments or capplan versions, and missing or \
-                      duplicated shards. Merging `simulate` reads the scenario folder again (the path in the \
-                      manifests, relative to the current folder) to solve the plan, and refuses if its content \
-                      changed."
+                      duplicated shards. Merging `simulate` reads the scenario folder again (the path the shards \
+                      were given, from the current folder, else its absolute path) to solve the plan, and \
+                      refuses if its content changed."
     )]
     Merge {
         /// The part folders, in any order.
@@ -682,7 +682,7 @@ fn merge(parts: &[PathBuf], out: &Path, force: bool, quiet: bool) -> Result<()> 
             let items: Vec<Vec<crate::analysis::risk::SampleOutcome>> =
                 parts.iter().map(|p| p.items()).collect::<Result<_>>()?;
             let outcomes = shard::union(items, |o| o.index, m.items)?;
-            let dir = Path::new(&m.scenario);
+            let dir = &m.scenario_dir();
             let now = shard::folder_hash(dir)?;
             if now != m.scenario_hash {
                 return Err(Error::Usage(format!(

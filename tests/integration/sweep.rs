@@ -299,3 +299,41 @@ fn merge_refuses_mixed_missing_and_duplicated_shards() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn merge_finds_a_relative_scenario_from_another_folder() {
+    let w = workdir();
+    // Shards given a path relative to the repository (their working folder)...
+    let parts = shard_run(
+        &[
+            "simulate",
+            "tests/fixtures/uncertainty/newsvendor",
+            "--samples",
+            "20",
+        ],
+        2,
+        w.path(),
+    );
+    // ...merged from elsewhere: the manifest's absolute path is used.
+    let out = w.path().join("merged");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_capplan"))
+        .arg("merge")
+        .args(&parts)
+        .args(["--out", s(&out), "--quiet"])
+        .current_dir(w.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let single = w.path().join("single");
+    let o = capplan(&[
+        "simulate",
+        "tests/fixtures/uncertainty/newsvendor",
+        "--samples",
+        "20",
+        "--out",
+        s(&single),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_same_tree(&single, &out);
+}
