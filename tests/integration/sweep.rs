@@ -337,3 +337,23 @@ fn merge_finds_a_relative_scenario_from_another_folder() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_same_tree(&single, &out);
 }
+
+#[test]
+fn sharded_clause_pricing_merges_to_the_single_run_byte_for_byte() {
+    let w = workdir();
+    let dir = fixtures().join("first_on_priority_perf_power");
+    let args = ["plan", s(&dir), "--price-clauses"];
+    let single = w.path().join("single");
+    let mut a = args.to_vec();
+    a.extend(["--out", s(&single), "--quiet"]);
+    let o = capplan(&a);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(single.join("clauses.csv").is_file());
+    for n in [1u64, 3, 7] {
+        let parts = shard_run(&args, n, &w.path().join(format!("n{n}")));
+        let out = w.path().join(format!("merged{n}"));
+        let o = merge(&parts, &out);
+        assert!(o.status.success(), "N={n}: {}", stderr(&o));
+        assert_same_tree(&single, &out);
+    }
+}
