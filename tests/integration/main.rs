@@ -6,6 +6,7 @@ mod cli;
 mod differential;
 mod explain;
 mod fixtures;
+mod money;
 mod out_safety;
 mod reference;
 mod reports;
