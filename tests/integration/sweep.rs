@@ -357,3 +357,32 @@ fn sharded_clause_pricing_merges_to_the_single_run_byte_for_byte() {
         assert_same_tree(&single, &out);
     }
 }
+
+#[test]
+fn sweep_carries_the_cash_ledger_peak_funding_need() {
+    // tests/fixtures/money_ledger: the hand-computed peak funding need is 700 (its README).
+    let w = workdir();
+    let cases = w.path().join("cases.csv");
+    std::fs::write(
+        &cases,
+        "case,file,select,column,op,value\nsame-demand,demand,*,quantity,scale,1\n",
+    )
+    .unwrap();
+    let out = w.path().join("out");
+    let dir = fixtures().join("money_ledger");
+    let o = capplan(&[
+        "sweep",
+        s(&dir),
+        "--cases",
+        s(&cases),
+        "--out",
+        s(&out),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = rows(&out.join("sweep.csv"));
+    for r in &rows {
+        assert_eq!(r["peak_funding_need_usd"], "700", "{r:?}");
+    }
+    assert_eq!(rows[1]["delta_usd"], "0");
+}

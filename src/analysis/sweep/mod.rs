@@ -40,10 +40,16 @@ pub struct CaseRecord {
 }
 
 /// Measures beyond cost that a plan's metrics carry, as extra `sweep.csv` columns (name, value).
-/// This is the one place to add them: e.g. the cash ledger's peak funding need and funding gap, or
-/// reservation figures, as those land in `Metrics`. A measure a case lacks leaves its cell blank.
-pub fn extra_measures(_m: &Metrics) -> Vec<(String, f64)> {
-    Vec::new()
+/// This is the one place to add them (reservation figures, as those land in `Metrics`). A measure
+/// a case lacks leaves its cell blank.
+pub fn extra_measures(m: &Metrics) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    // The cash ledger, when the scenario declares money (finance.csv, revenue or a cash setting).
+    if m.cash.declared {
+        out.push(("peak_funding_need_usd".into(), m.cash.peak_funding_need_usd));
+        out.push(("funding_cost_pv_usd".into(), m.cash.funding_cost_pv_usd));
+    }
+    out
 }
 
 /// Reads the base folder and the cases file; applies every case and validates it. Every problem
