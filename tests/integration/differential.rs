@@ -37,6 +37,7 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
     let work = workdir();
     let mut failures = Vec::new();
     let mut infeasible = 0;
+    let (mut money, mut rated, mut peaks) = (0, 0, 0);
     for seed in 1..=SEEDS {
         let dir = work.path().join(format!("s{seed}"));
         let gen = Command::new("python3")
@@ -68,6 +69,19 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
                         sol.objective_usd
                     ));
                 }
+                money += usize::from(sc.money.declared);
+                rated += usize::from(sc.money.funding_rate.is_some());
+                // The peak funding need, where every optimal plan has the same one.
+                if reference["peak_unique"].as_bool() == Some(true) {
+                    peaks += 1;
+                    let want = reference["peak_funding_need_usd"].as_f64().unwrap();
+                    let got = sol.cash.peak_need();
+                    if !close(got, want, 1e-6) && (got - want).abs() > 1e-3 {
+                        failures.push(format!(
+                            "seed {seed}: peak funding need {got} vs reference {want}"
+                        ));
+                    }
+                }
             }
             (Some("infeasible"), Err(capplan::error::Error::Infeasible(_))) => {
                 infeasible += 1;
@@ -90,7 +104,14 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
             )),
         }
     }
-    eprintln!("differential: {SEEDS} random scenarios, {infeasible} infeasible");
+    eprintln!(
+        "differential: {SEEDS} random scenarios, {infeasible} infeasible, {money} with money \
+         ({rated} with a funding rate), {peaks} peak funding needs compared"
+    );
+    assert!(
+        money >= 10 && rated >= 5 && peaks >= 3,
+        "too few money seeds: {money}, {rated}, {peaks}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
