@@ -10,5 +10,7 @@ mod money;
 mod out_safety;
 mod reference;
 mod reports;
+mod slurm;
+mod sweep;
 mod uncertainty;
 mod util;
