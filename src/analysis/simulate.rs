@@ -43,36 +43,32 @@ pub const CHUNK: u64 = 10;
 
 /// What a solved sample comes to, from its column values.
 pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome {
-    let mut spend = vec![0.0; sc.contracts.len()];
-    let mut shortfall = vec![0.0; sc.contracts.len()];
+    // Clean solver noise as the plan does; spend comes from the one spend accounting.
+    let clean: Vec<f64> = x
+        .iter()
+        .zip(&m.lp.magnitude)
+        .map(|(&v, &mag)| {
+            if v > crate::solution::NOISE * mag.max(1.0) {
+                v
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let ledger = m.cols.spend.evaluate(sc, &clean, &m.lp);
     let mut unmet = vec![0.0; sc.workloads.len()];
     for (j, var) in m.lp.vars.iter().enumerate() {
-        // Clean solver noise as the plan does.
-        let v = if x[j] > crate::solution::NOISE * m.lp.magnitude[j].max(1.0) {
-            x[j]
-        } else {
-            0.0
-        };
-        match *var {
-            Var::Alloc { offer, t, .. } => {
-                let o = &sc.offers[offer.0];
-                if let Some(c) = sc.contract_at(o.provider, t) {
-                    spend[c.0] += v * sc.effective_price(offer, t) * sc.hours_per_month;
-                }
-            }
-            Var::Unmet { workload, .. } => unmet[workload.0] += v,
-            Var::Shortfall { contract } => shortfall[contract.0] = v,
-            Var::Slack { .. }
-            | Var::Commit { .. }
-            | Var::AllocBeyondCommit { .. }
-            | Var::FundingNeed { .. }
-            | Var::CashCushion { .. } => {}
+        if let Var::Unmet { workload, .. } = *var {
+            unmet[workload.0] += clean[j];
         }
     }
+    let shortfall = (0..sc.contracts.len())
+        .map(|c| ledger.contract_shortfall_total(sc, crate::scenario::ContractId(c)))
+        .collect();
     SampleOutcome {
         index,
         cost_pv_usd: Some(m.lp.objective_value(x)),
-        spend_usd: spend,
+        spend_usd: ledger.burn,
         shortfall_usd: shortfall,
         unmet_units: unmet,
     }

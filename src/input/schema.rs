@@ -212,6 +212,27 @@ pub const CONTRACTS: FileSchema = FileSchema {
             "false",
             "true: `capplan commit` may recommend a different commit level (the discount then covers usage up to it)",
         ),
+        col(
+            "beyond_horizon",
+            false,
+            Choice("full|prorate"),
+            "full",
+            "a window running past the horizon: full = the whole commitment is owed inside the horizon; prorate = \
+             commit_usd times (months of the window inside the horizon) / (months of the window)",
+        ),
+    ],
+};
+
+pub const MINIMUMS: FileSchema = FileSchema {
+    name: "minimums.csv",
+    required: false,
+    doc: "take-or-pay milestones inside a contract's window (a yearly minimum): burn at least min_usd of the \
+          contract in from..to or pay the shortfall at `to`; that payment counts toward the contract's total",
+    columns: &[
+        col("contract", true, Id, "", "contract id (contracts.csv)"),
+        col("from", false, Period, "contract's from", "first month of the milestone"),
+        col("to", false, Period, "contract's to", "last month of the milestone; its shortfall is paid then"),
+        col("min_usd", true, Number, "", "burn (spend after discounts credited to the contract) due in the window, USD"),
     ],
 };
 
@@ -315,8 +336,8 @@ pub const CASES: FileSchema = FileSchema {
 
 /// Every file, in the order they are read and reported.
 pub const FILES: &[&FileSchema] = &[
-    &SETTINGS, &PROVIDERS, &SKUS, &WORKLOADS, &DEMAND, &OFFERS, &PERF, &CONTRACTS, &POWER, &RULES,
-    &FINANCE,
+    &SETTINGS, &PROVIDERS, &SKUS, &WORKLOADS, &DEMAND, &OFFERS, &PERF, &CONTRACTS, &MINIMUMS,
+    &POWER, &RULES, &FINANCE,
 ];
 
 /// The schema as a plain-text table, for `--help`.

@@ -58,8 +58,10 @@ pub struct Solution {
     pub objective_usd: f64,
     pub allocations: Vec<Allocation>,
     pub unmet: Vec<Unmet>,
-    /// Per contract, nominal USD.
+    /// Per contract, nominal USD (`s[c]`; its minimums' shortfalls are in `spend`).
     pub shortfall: Vec<f64>,
+    /// The plan's spend: list spend, credits, burn per contract and minimum, paid per month.
+    pub spend: crate::model::spend::Ledger,
     pub rows: Vec<RowResult>,
     pub priority_served: Option<f64>,
     pub solver: &'static str,
@@ -78,13 +80,16 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
     let mut allocations = Vec::new();
     let mut unmet = Vec::new();
     let mut shortfall = vec![0.0; sc.contracts.len()];
-    let mut clean = vec![0.0; x.len()];
+    // Spend is accounted on the cleaned values, so allocations add up to the ledger.
+    let clean: Vec<f64> = x
+        .iter()
+        .zip(&lp.magnitude)
+        .map(|(&v, &m)| if v > NOISE * m.max(1.0) { v } else { 0.0 })
+        .collect();
+    let spend = model.cols.spend.evaluate(sc, &clean, lp);
     for (j, var) in lp.vars.iter().enumerate() {
         let v = x[j];
         let noise = NOISE * lp.magnitude[j].max(1.0);
-        if v > noise {
-            clean[j] = v;
-        }
         match *var {
             Var::Alloc { offer, workload, t } => {
                 let o = &sc.offers[offer.0];
@@ -95,7 +100,10 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                         t,
                         units: v,
                         served: v * sc.perf(workload, o.sku),
-                        usd: v * sc.effective_price(offer, t) * sc.hours_per_month,
+                        usd: v
+                            * o.usd_per_unit_hour
+                            * spend.net_factor(o.provider, t)
+                            * sc.hours_per_month,
                     });
                 }
             }
@@ -115,7 +123,9 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                     shortfall[c] = v;
                 }
             }
-            Var::Slack { .. }
+            Var::MinimumShortfall { .. }
+            | Var::Credit { .. }
+            | Var::Slack { .. }
             | Var::Commit { .. }
             | Var::AllocBeyondCommit { .. }
             | Var::FundingNeed { .. }
@@ -153,6 +163,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         allocations,
         unmet,
         shortfall,
+        spend,
         rows,
         priority_served: solved.priority_served,
         solver,
@@ -160,6 +171,6 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         variables: lp.vars.len(),
         nonzeros: lp.nonzeros(),
         values: x.clone(),
-        cash: cash::ledger(sc, lp, &clean),
+        cash: cash::ledger(sc, &model.cols, lp, &clean),
     }
 }

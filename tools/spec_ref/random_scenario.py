@@ -8,8 +8,10 @@ discount_rate, hours_per_month), gpu and cpu SKUs with default and explicit
 perf/power, soft and hard workloads, demand rows split in two / missing /
 outside the horizon / with sigma, offer tranches of rising price with windows
 (blank, clipped, occasionally wholly outside the horizon), perf.csv overrides
-including 0, contracts with discount_pct and non-overlapping windows per
-provider, power rows (some binding), and rules of every kind and first_on mode.
+including 0, contracts with discount_pct (non-overlapping per provider, plus
+on some providers an overlapping second deal: SPEC v2 credits), beyond_horizon
+full/prorate, minimums.csv (yearly and whole-window milestones, some blank-
+ended), power rows (some binding), and rules of every kind and first_on mode.
 Column order is shuffled and all-blank optional columns are sometimes left out.
 
 Feasibility: in most seeds every workload has an unmet penalty. Otherwise one
@@ -38,7 +40,7 @@ REGIONS = ["east", "west", "central", "north", "south-2", "eu.1"]
 GPU_SKUS = ["h100", "h200", "b200", "gb200", "gb300", "mi300x", "a100", "mi355x"]
 CPU_SKUS = ["c7g", "c8i", "epyc-9", "graviton4", "xeon6"]
 FILES = ["settings.csv", "providers.csv", "skus.csv", "workloads.csv", "demand.csv", "offers.csv",
-         "perf.csv", "contracts.csv", "power.csv", "rules.csv", "finance.csv"]
+         "perf.csv", "contracts.csv", "minimums.csv", "power.csv", "rules.csv", "finance.csv"]
 KINDS = ["exclusive", "forbid", "min_share", "max_share",
          ("first_on", "priority"), ("first_on", "window"), ("first_on", "share")]
 
@@ -52,6 +54,11 @@ def fmt(x):
 
 def period(m):
     return "%04d-%02d" % (m // 12, m % 12 + 1)
+
+
+def month_index_of(text):
+    y, mo = text.split("-")
+    return int(y) * 12 + int(mo) - 1
 
 
 def write(rng, out, name, columns, optional, rows):
@@ -274,9 +281,46 @@ def generate(seed, out, size="small"):
                 "commit_usd": fmt(round(spend, -3)),
                 "discount_pct": rng.choice(["", "0", fmt(round(rng.uniform(2, 30), 1))]),
             })
+    # ---- SPEC v2 (own random stream, so version 1's draws stay as they were): an overlapping
+    # second deal on some providers, pro-rating, and minimums (yearly and any-window).
+    v2 = random.Random(seed * 7919 + 17)
+    minimums = []
+    for p in pids:
+        if v2.random() < 0.45:
+            a = v2.randint(start - 2, end)
+            b = v2.randint(a, end + 8)
+            spend = sum(mean.get(w, 0.0) * (3.5 if v["resource"] == "gpu" else 0.045)
+                        for w, v in workloads.items()) * hours
+            spend *= (min(b, end) - max(a, start) + 1) / len(pids) * v2.uniform(0.1, 1.0)
+            contracts.append({
+                "contract": "%s-x" % p, "provider": p, "from": period(a), "to": period(b),
+                "commit_usd": fmt(round(spend, -3)),
+                "discount_pct": fmt(round(v2.uniform(0, 25), 1)),
+            })
+    for c in contracts:
+        c["beyond_horizon"] = v2.choice(["", "", "full", "prorate", "prorate"])
+    for c in contracts:
+        if c.get("contract", "").endswith("-old") or v2.random() < 0.5:
+            continue
+        lo = month_index_of(c["from"]) if c["from"] else start
+        hi = month_index_of(c["to"]) if c["to"] else end
+        commit = float(c["commit_usd"])
+        k = 0
+        m0 = lo
+        while m0 <= hi and k < 3:  # yearly milestones, some blank-ended
+            m1 = min(m0 + 11, hi)
+            minimums.append({"contract": c["contract"], "from": period(m0), "to": period(m1),
+                             "min_usd": fmt(round(commit * v2.uniform(0.05, 0.6), -2))})
+            m0, k = m1 + 1, k + 1
+        if v2.random() < 0.3:
+            minimums.append({"contract": c["contract"], "from": "", "to": "",
+                             "min_usd": fmt(round(commit * v2.uniform(0.1, 1.0), -2))})
     if contracts:
-        write(rng, out, "contracts.csv", ["contract", "provider", "from", "to", "commit_usd", "discount_pct"],
-              ["from", "to", "discount_pct"], contracts)
+        write(rng, out, "contracts.csv",
+              ["contract", "provider", "from", "to", "commit_usd", "discount_pct", "beyond_horizon"],
+              ["from", "to", "discount_pct", "beyond_horizon"], contracts)
+    if minimums:
+        write(v2, out, "minimums.csv", ["contract", "from", "to", "min_usd"], ["from", "to"], minimums)
 
     # ---- power (never on a backstop region)
     power = []

@@ -44,6 +44,18 @@ HOLD_REL_TOL = 1e-9  # interpretation 7: relative tolerance on the first stage
 
 # --------------------------------------------------------------------------- input
 
+def quiet_highs():
+    """highspy >= 1.16 prints a banner on stdout when constructed: keep stdout for the JSON."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def read_rows(folder, name):
     """Rows of FOLDER/name as dicts with stripped cells; [] when the file is absent."""
     path = os.path.join(folder, name)
@@ -151,17 +163,29 @@ class Scenario:
                 "price": float(cell(r, "usd_per_unit_hour")),
             })
 
+        # SPEC v2: contracts may overlap; `beyond_horizon = prorate` owes the horizon's share of
+        # the commitment: (months of the window inside the horizon) / (months of the window).
         self.contracts = []
+        raw_window = {}
         for r in read_rows(folder, "contracts.csv"):
+            lo = month_index(cell(r, "from")) if cell(r, "from") else self.start
+            hi = month_index(cell(r, "to")) if cell(r, "to") else self.end
+            raw_window[cell(r, "contract")] = (lo, hi)
             win = self.window(r)
             if win is None:
                 continue
+            factor = 1.0
+            prorate = cell(r, "beyond_horizon") == "prorate"
+            if prorate:
+                factor = (win[1] - win[0] + 1) / (hi - lo + 1)
             self.contracts.append({
                 "contract": cell(r, "contract"),
                 "provider": cell(r, "provider"),
                 "window": win,
-                "commit": float(cell(r, "commit_usd")),
+                "commit": float(cell(r, "commit_usd")) * factor,
                 "discount_pct": num(r, "discount_pct", 0.0),
+                "prorate": prorate,
+                "factor": factor,
             })
 
         self.has_money = (bool(self.finance_rows) or self.funding_rate is not None or self.min_cash > 0
@@ -171,6 +195,23 @@ class Scenario:
                 if self.start <= t <= self.end:
                     sign = -1.0 if kind == "expense" else 1.0
                     self.fixed[t] = self.fixed.get(t, 0.0) + sign * usd
+        # SPEC v2 minimums: a milestone inside its contract's window (blank ends = the contract's);
+        # one running past the horizon owes min_usd times its contract's pro-rating factor.
+        self.minimums = []
+        by_id = {c["contract"]: ci for ci, c in enumerate(self.contracts)}
+        for r in read_rows(folder, "minimums.csv"):
+            cid = cell(r, "contract")
+            if cid not in by_id:
+                continue  # its contract lies outside the horizon
+            c = self.contracts[by_id[cid]]
+            lo = month_index(cell(r, "from")) if cell(r, "from") else raw_window[cid][0]
+            hi = month_index(cell(r, "to")) if cell(r, "to") else raw_window[cid][1]
+            win = (max(lo, self.start), min(hi, self.end))
+            if win[0] > win[1]:
+                continue
+            factor = c["factor"] if (c["prorate"] and hi > self.end) else 1.0
+            self.minimums.append({"contract": by_id[cid], "window": win,
+                                  "min": float(cell(r, "min_usd")) * factor})
 
         self.power = []
         for r in read_rows(folder, "power.csv"):
@@ -216,11 +257,6 @@ class Scenario:
     def df(self, t):
         return (1.0 + self.rate) ** (-(t - self.start) / 12.0)
 
-    def discount_pct(self, provider, t):
-        for c in self.contracts:
-            if c["provider"] == provider and c["window"][0] <= t <= c["window"][1]:
-                return c["discount_pct"]
-        return 0.0
 
 
 def inside(win, t):
@@ -282,17 +318,17 @@ def build(sc, elastic=False):
     by_ot = {}
     for oi, o in enumerate(sc.tranches):
         for t in range(o["window"][0], o["window"][1] + 1):
-            price = o["price"] * (1.0 - sc.discount_pct(o["provider"], t) / 100.0)
+            price = o["price"]  # list price: discounts are credits (SPEC v2)
             for w in sc.workloads:
                 if not sc.can_serve(w, o["sku"]) or not allowed(o["provider"], w, t):
                     continue
                 j = m.col(0.0 if elastic else sc.df(t) * price * H, ("x", oi, w, t))
                 by_wt.setdefault((w, t), []).append(j)
                 by_ot.setdefault((oi, t), []).append(j)
-    m.x_price = {}  # col -> nominal discounted price per unit-month
+    m.x_price = {}  # col -> nominal list price per unit-month
     for j, inf in enumerate(m.info):
         o = sc.tranches[inf[1]]
-        m.x_price[j] = o["price"] * (1.0 - sc.discount_pct(o["provider"], inf[3]) / 100.0) * H
+        m.x_price[j] = o["price"] * H
 
     def perf_of(j):
         _, oi, w, _ = m.info[j]
@@ -334,14 +370,56 @@ def build(sc, elastic=False):
             if entries:
                 m.row(-INF, p["max_mw"], entries)
 
-    # take-or-pay
+    # SPEC v2 credits: a[c,t] >= 0 for every contract and month of its window, costing
+    # -df(t) * d_c; per provider-month, sum_c a[c,t] <= L[p,t] (list spend).
+    list_terms = {}
+    for j, inf in enumerate(m.info):
+        if inf[0] == "x":
+            key = (provider_of(j), inf[3])
+            list_terms.setdefault(key, []).append(j)
+    m.credit = {}  # col -> (contract index, t)
+    credits_at = {}
     for ci, c in enumerate(sc.contracts):
+        d = c["discount_pct"] / 100.0
+        for t in range(c["window"][0], c["window"][1] + 1):
+            a = m.col(0.0 if elastic else -sc.df(t) * d, ("a", ci, t))
+            m.credit[a] = (ci, t)
+            credits_at.setdefault((c["provider"], t), []).append(a)
+    for (p, t), acols in credits_at.items():
+        entries = {a: 1.0 for a in acols}
+        for j in list_terms.get((p, t), []):
+            entries[j] = -m.x_price[j]
+        m.row(-INF, 0.0, entries)
+
+    # minimums: sum over the milestone's months of (1 - d_c) a[c,t] + s[m] >= min, s[m] at df(to)
+    def credit_col(ci, t):
+        for a, (cc, tt) in m.credit.items():
+            if cc == ci and tt == t:
+                return a
+        return None
+
+    min_cols = {}
+    for mi, mn in enumerate(sc.minimums):
+        ci = mn["contract"]
+        keep = 1.0 - sc.contracts[ci]["discount_pct"] / 100.0
         entries = {}
-        for j, inf in enumerate(m.info):
-            if inf[0] == "x" and provider_of(j) == c["provider"] and inside(c["window"], inf[3]):
-                entries[j] = m.x_price[j]
+        for t in range(mn["window"][0], mn["window"][1] + 1):
+            a = credit_col(ci, t)
+            if a is not None:
+                entries[a] = keep
+        sm = m.col(0.0 if elastic else sc.df(mn["window"][1]), ("sm", mi))
+        entries[sm] = 1.0
+        min_cols.setdefault(ci, []).append(sm)
+        m.row(mn["min"], INF, entries)
+
+    # take-or-pay: sum_t (1 - d_c) a[c,t] + s[c] + sum of its minimums' s[m] >= commit
+    for ci, c in enumerate(sc.contracts):
+        keep = 1.0 - c["discount_pct"] / 100.0
+        entries = {a: keep for a, (cc, _) in m.credit.items() if cc == ci}
         s = m.col(0.0 if elastic else sc.df(c["window"][1]), ("s", ci))
         entries[s] = 1.0
+        for sm in min_cols.get(ci, []):
+            entries[sm] = 1.0
         m.row(c["commit"], INF, entries)
 
     # shares: min_share, max_share, first_on/share (with the "cannot support" exception)
@@ -383,8 +461,12 @@ def build(sc, elastic=False):
             rev = sc.workloads[inf[2]]["revenue"]
             if rev > 0:
                 earned[j] = (inf[3], rev * H * perf_of(j))
+        elif inf[0] == "a":  # SPEC v2: paid at list price less sum_c d_c a[c,t]
+            paid[j] = (inf[2], -sc.contracts[inf[1]]["discount_pct"] / 100.0)
         elif inf[0] == "s":
-            paid[j] = (sc.contracts[inf[1]]["window"][1], 1.0)  # a shortfall is paid at the window's end
+            paid[j] = (sc.contracts[inf[1]]["window"][1], 1.0)  # a shortfall is paid in the month of its to
+        elif inf[0] == "sm":
+            paid[j] = (sc.minimums[inf[1]]["window"][1], 1.0)
     m.paid, m.earned = paid, earned
     if sc.funding_rate is not None and not elastic:
         # cash[t] = cash[t-1] + fixed[t] + earned[t] - paid[t]; cash[t] + g[t] >= min_cash
@@ -438,7 +520,7 @@ def to_highs(m):
     lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
     lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
-    h = highspy.Highs()
+    h = quiet_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "simplex")
     h.passModel(lp)
@@ -529,14 +611,26 @@ def solve(folder):
     result = {"variables": n, "rows": len(m.rows)}
 
     if m.has_priority:
-        # Stage 1: maximise served units on the provider over all priority rules.
         idx = np.arange(n, dtype=np.int32)
-        c1 = np.zeros(n)
-        for j, v in m.stage1.items():
-            c1[j] = v
-        h.changeColsCost(n, idx, c1)
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        status = run(h)
+        status = "optimal"
+        # Stage 0 (the priority guard, SPEC v2): least unmet-demand penalty, then held.
+        penalty = np.array([c if inf[0] == "u" else 0.0 for c, inf in zip(m.cost, m.info)])
+        if penalty.any():
+            h.changeColsCost(n, idx, penalty)
+            status = run(h)
+            if status == "optimal":
+                z0 = float(penalty @ np.array(h.getSolution().col_value))
+                cols = [j for j in range(n) if penalty[j] != 0.0]
+                h.addRow(-highspy.kHighsInf, z0 + HOLD_REL_TOL * max(abs(z0), 1.0), len(cols),
+                         np.array(cols, dtype=np.int32), penalty[cols])
+        if status == "optimal":
+            # Stage 1: maximise served units on the provider over all priority rules.
+            c1 = np.zeros(n)
+            for j, v in m.stage1.items():
+                c1[j] = v
+            h.changeColsCost(n, idx, c1)
+            h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+            status = run(h)
         if status == "optimal":
             z1 = sum(v * x for v, x in zip(c1, h.getSolution().col_value))
             cols = sorted(m.stage1)
@@ -554,7 +648,8 @@ def solve(folder):
         x = h.getSolution().col_value
         objective = float(sum(c * v for c, v in zip(m.cost, x)))
         usage = float(sum(m.x_price[j] * x[j] for j in m.x_price))
-        shortfall = float(sum(x[j] for j, inf in enumerate(m.info) if inf[0] == "s"))
+        usage -= float(sum(sc.contracts[ci]["discount_pct"] / 100.0 * x[a] for a, (ci, _) in m.credit.items()))
+        shortfall = float(sum(x[j] for j, inf in enumerate(m.info) if inf[0] in ("s", "sm")))
         unmet = float(sum(x[j] for j, inf in enumerate(m.info) if inf[0] == "u"))
         out = {"status": "optimal", "objective_usd": objective, "usage_usd": usage,
                "shortfall_usd": shortfall, "unmet_units": unmet}
