@@ -171,6 +171,7 @@ fn block_outcome(
         spend_usd: spend,
         shortfall_usd: shortfall,
         unmet_units: unmet,
+        cash_usd: Vec::new(),
     }
 }
 
@@ -243,6 +244,7 @@ fn evaluate(
                 spend_usd: vec![0.0; sc.contracts.len()],
                 shortfall_usd: vec![0.0; sc.contracts.len()],
                 unmet_units: unmet,
+                cash_usd: Vec::new(),
             })
         }
         Err(e) => Err(e),
