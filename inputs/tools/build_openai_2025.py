@@ -486,6 +486,37 @@ def cross_check_curve():
     return "price curve: matches %s (aws-p5 2025 overridden to 6.88)" % f.name
 
 
+# --------------------------------------------------------------------------
+# Money (SPEC v2): the cash ledger. figures.md section 6c; every figure not there is an assumption.
+# --------------------------------------------------------------------------
+REVENUE_2025 = 13e9          # S: OpenAI annual revenue about $13B in 2025 (seed 004)
+REVENUE_GROWTH = 0.50        # A: +50% a year after 2025 (the seeds give no path)
+REVENUE_SIGMA = 0.25         # A: log-normal spread of each month's revenue, for `simulate`
+OPEX_2025 = 8e9              # A: non-compute operating expense per year in 2025 (staff, sales, G&A)
+OPEX_GROWTH = 0.20           # A: +20% a year
+OPENING_CASH = 40e9          # A: cash at 2025-11 (not in the seeds)
+MIN_CASH = 10e9              # A: the buffer the plan keeps
+FUNDING = [                  # (period, usd, label, conditional)
+    ("2026-02", 15e9, "amazon-upfront", "false"),     # S: Amazon $15B up front (seed 000, S2 AMZN-50B)
+    ("2026-03", 30e9, "nvidia-round-2026", "false"),  # S: amount; A: month (same $110B round)
+    ("2026-03", 30e9, "softbank-round-2026", "false"),  # S: amount; A: month
+    ("2027-06", 35e9, "amazon-conditional", "true"),  # S: $35B on conditions (IPO or milestones); A: month
+]
+
+
+def finance_rows():
+    rows = [(fmt_p(H_START), "cash", num(OPENING_CASH, 0), "", "opening-cash-assumed", "")]
+    for i, p in enumerate(periods()):
+        years = (i + H_START[1] - 6) / 12.0  # years since mid-2025, the 2025 figure's centre
+        rows.append((fmt_p(p), "revenue", num(REVENUE_2025 / 12 * (1 + REVENUE_GROWTH) ** years, 0),
+                     num(REVENUE_SIGMA, 3), "revenue-run-rate", ""))
+        rows.append((fmt_p(p), "expense", num(OPEX_2025 / 12 * (1 + OPEX_GROWTH) ** years, 0), "",
+                     "non-compute-opex", ""))
+    for p, usd, label, cond in FUNDING:
+        rows.append((p, "funding", num(usd, 0), "", label, cond))
+    return rows
+
+
 def main():
     dry = "--dry-run" in sys.argv
     dem = demand_rows()
@@ -493,7 +524,9 @@ def main():
         OUT.mkdir(parents=True, exist_ok=True)
         write("settings.csv", ["key", "value"], [
             ("horizon_start", fmt_p(H_START)), ("horizon_end", fmt_p(H_END)),
-            ("discount_rate", num(DISCOUNT_RATE)), ("hours_per_month", HOURS)])
+            ("discount_rate", num(DISCOUNT_RATE)), ("hours_per_month", HOURS),
+            ("min_cash_usd", num(MIN_CASH, 0))])
+        write("finance.csv", ["period", "kind", "usd", "sigma", "label", "conditional"], finance_rows())
         write("providers.csv", ["provider", "name"], PROVIDERS)
         rows = [(s, "gpu", num(gpu_kw(s), 3), num(GPU_SKUS[s][1])) for s in GPU_SKUS]
         rows += [(s, "cpu", num(kw, 3), num(pf)) for s, (kw, pf) in CPU_SKUS.items()]

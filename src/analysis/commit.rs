@@ -58,7 +58,7 @@ fn append_block(
         );
     }
     let sizable_at = |offer: crate::scenario::OfferId, t: usize| {
-        sc.contract_at(sc.offers[offer.0].provider, t)
+        sc.sole_contract(sc.offers[offer.0].provider, t)
             .filter(|c| k[c.0].is_some())
     };
     let mut twin = vec![None; lp.vars.len()];
@@ -152,12 +152,16 @@ fn block_outcome(
         };
         match lp.vars[j] {
             Var::Alloc { offer, t, .. } => {
-                if let Some(c) = sc.contract_at(sc.offers[offer.0].provider, t) {
+                if let Some(c) = sc.sole_contract(sc.offers[offer.0].provider, t) {
                     spend[c.0] += v * sc.effective_price(offer, t) * sc.hours_per_month;
                 }
             }
+            Var::Credit { contract, .. } => {
+                spend[contract.0] += v * (1.0 - sc.contracts[contract.0].discount_pct / 100.0)
+            }
             Var::Unmet { workload, .. } => unmet[workload.0] += v,
-            Var::Shortfall { contract } => shortfall[contract.0] = v,
+            Var::Shortfall { contract } => shortfall[contract.0] += v,
+            Var::MinimumShortfall { minimum } => shortfall[sc.minimums[minimum.0].contract.0] += v,
             _ => {}
         }
     }
@@ -167,6 +171,7 @@ fn block_outcome(
         spend_usd: spend,
         shortfall_usd: shortfall,
         unmet_units: unmet,
+        cash_usd: Vec::new(),
     }
 }
 
@@ -180,6 +185,24 @@ fn evaluate(
 ) -> Result<SampleOutcome, SolveError> {
     let s = sample::scenario(sc, seed, index);
     let m = model::build(&s, false);
+    // A savings plan discounts all of its provider's usage up to the commitment: with another
+    // contract of the provider in force at the same time, which usage it covers is a credit choice
+    // this model does not make.
+    for (c, k) in sc.contracts.iter().enumerate() {
+        let overlapped = k.sizable
+            && k.window
+                .months()
+                .any(|t| sc.contracts_at(k.provider, t).len() > 1);
+        if overlapped {
+            return Err(SolveError::Failed(format!(
+                "contract {} is sizable but overlaps another contract of {} (contracts.csv:{}): capplan commit \
+                 sizes only a contract that is its provider's sole one in its window",
+                k.id,
+                sc.providers[k.provider.0].id,
+                sc.contracts[c].line
+            )));
+        }
+    }
     let mut lp = Lp::default();
     let k = commitment_columns(sc, &mut lp);
     for (c, col) in k.iter().enumerate() {
@@ -221,6 +244,7 @@ fn evaluate(
                 spend_usd: vec![0.0; sc.contracts.len()],
                 shortfall_usd: vec![0.0; sc.contracts.len()],
                 unmet_units: unmet,
+                cash_usd: Vec::new(),
             })
         }
         Err(e) => Err(e),
@@ -240,6 +264,24 @@ pub fn run(
         return Err(SolveError::Failed(
             "no contract is marked sizable in contracts.csv: nothing to size".into(),
         ));
+    }
+    // A savings plan discounts all of its provider's usage up to the commitment: with another
+    // contract of the provider in force at the same time, which usage it covers is a credit choice
+    // this model does not make.
+    for (c, k) in sc.contracts.iter().enumerate() {
+        let overlapped = k.sizable
+            && k.window
+                .months()
+                .any(|t| sc.contracts_at(k.provider, t).len() > 1);
+        if overlapped {
+            return Err(SolveError::Failed(format!(
+                "contract {} is sizable but overlaps another contract of {} (contracts.csv:{}): capplan commit \
+                 sizes only a contract that is its provider's sole one in its window",
+                k.id,
+                sc.providers[k.provider.0].id,
+                sc.contracts[c].line
+            )));
+        }
     }
     let mut lp = Lp::default();
     let k = commitment_columns(sc, &mut lp);

@@ -201,6 +201,21 @@ fn describe(sc: &Scenario, sol: &Solution, name: &RowName, t: usize) -> String {
             format!("rule {} ({}) at its bound", k.id, k.kind.label())
         }
         RowName::PriorityHold => "first_on priority holds the provider's share".into(),
+        RowName::UnmetHold => "the priority guard holds the least unmet demand".into(),
+        RowName::Credit { provider, .. } => format!(
+            "all of {}'s spend that month is credited to its contracts",
+            sc.providers[provider.0].id
+        ),
+        RowName::Minimum { minimum } => {
+            let m = &sc.minimums[minimum.0];
+            let c = &sc.contracts[m.contract.0];
+            format!(
+                "counts toward the {}..{} minimum of contract {}",
+                sc.month(m.window.first),
+                sc.month(m.window.last),
+                c.id
+            )
+        }
         RowName::Demand { .. } => "demand".into(),
         RowName::Cash { t } => format!(
             "cash in {}: money spent that month is raised at the funding rate",

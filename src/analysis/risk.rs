@@ -15,6 +15,9 @@ pub struct SampleOutcome {
     /// Per workload, demand-unit-months unmet over the horizon (for an infeasible sample: the
     /// least hard shortfall, from the elastic re-solve).
     pub unmet_units: Vec<f64>,
+    /// Month-end cash of the sample's plan (nominal); empty when not computed (infeasible, commit).
+    #[serde(default)]
+    pub cash_usd: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +45,8 @@ pub struct Risk {
     pub workloads: Vec<String>,
     pub rows: Vec<RiskRow>,
     pub outcomes: Vec<SampleOutcome>,
+    /// Per month, P10 / P50 / P90 of month-end cash over the samples with a plan (empty without).
+    pub cash_fan: Vec<[f64; 3]>,
 }
 
 /// Linear interpolation between order statistics (type 7); `NaN` for no values.
@@ -135,7 +140,62 @@ pub fn summarise(
         workloads: workloads.to_vec(),
         rows,
         outcomes,
+        cash_fan: Vec::new(),
     }
+}
+
+/// Adds the money rows: P10/P50/P90 of the peak funding need (`max(0, min_cash - cash)`) with the
+/// probability of any need, and per conditional tranche `(label, usd)` the month (months after the
+/// horizon start; `periods` when never) by which the need exceeds it, with the probability that it
+/// does within the horizon. Also the fan of month-end cash.
+pub fn add_cash(risk: &mut Risk, min_cash: f64, tranches: &[(String, f64)], periods: usize) {
+    let paths: Vec<&Vec<f64>> = risk
+        .outcomes
+        .iter()
+        .filter(|o| o.cost_pv_usd.is_some() && !o.cash_usd.is_empty())
+        .map(|o| &o.cash_usd)
+        .collect();
+    if paths.is_empty() {
+        return;
+    }
+    let need = |path: &Vec<f64>, t: usize| (min_cash - path[t]).max(0.0);
+    let peaks: Vec<f64> = paths
+        .iter()
+        .map(|p| (0..p.len()).map(|t| need(p, t)).fold(0.0, f64::max))
+        .collect();
+    let any = peaks.iter().filter(|p| **p > 0.005).count();
+    let n = paths.len() as f64;
+    risk.rows.push(row(
+        "cash",
+        "plan",
+        "peak_funding_need_usd",
+        &peaks,
+        Some(any as f64 / n),
+    ));
+    for (label, usd) in tranches {
+        let months: Vec<f64> = paths
+            .iter()
+            .map(|p| {
+                (0..p.len())
+                    .position(|t| need(p, t) > usd * (1.0 + 1e-9))
+                    .unwrap_or(periods) as f64
+            })
+            .collect();
+        let within = months.iter().filter(|m| **m < periods as f64).count();
+        risk.rows.push(row(
+            "tranche",
+            label,
+            "months_until_need_exceeds",
+            &months,
+            Some(within as f64 / n),
+        ));
+    }
+    risk.cash_fan = (0..periods)
+        .map(|t| {
+            let v: Vec<f64> = paths.iter().map(|p| p[t]).collect();
+            [quantile(&v, 0.1), quantile(&v, 0.5), quantile(&v, 0.9)]
+        })
+        .collect();
 }
 
 #[cfg(test)]

@@ -43,38 +43,36 @@ pub const CHUNK: u64 = 10;
 
 /// What a solved sample comes to, from its column values.
 pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome {
-    let mut spend = vec![0.0; sc.contracts.len()];
-    let mut shortfall = vec![0.0; sc.contracts.len()];
+    // Clean solver noise as the plan does; spend comes from the one spend accounting.
+    let clean: Vec<f64> = x
+        .iter()
+        .zip(&m.lp.magnitude)
+        .map(|(&v, &mag)| {
+            if v > crate::solution::NOISE * mag.max(1.0) {
+                v
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let ledger = m.cols.spend.evaluate(sc, &clean, &m.lp);
     let mut unmet = vec![0.0; sc.workloads.len()];
     for (j, var) in m.lp.vars.iter().enumerate() {
-        // Clean solver noise as the plan does.
-        let v = if x[j] > crate::solution::NOISE * m.lp.magnitude[j].max(1.0) {
-            x[j]
-        } else {
-            0.0
-        };
-        match *var {
-            Var::Alloc { offer, t, .. } => {
-                let o = &sc.offers[offer.0];
-                if let Some(c) = sc.contract_at(o.provider, t) {
-                    spend[c.0] += v * sc.effective_price(offer, t) * sc.hours_per_month;
-                }
-            }
-            Var::Unmet { workload, .. } => unmet[workload.0] += v,
-            Var::Shortfall { contract } => shortfall[contract.0] = v,
-            Var::Slack { .. }
-            | Var::Commit { .. }
-            | Var::AllocBeyondCommit { .. }
-            | Var::FundingNeed { .. }
-            | Var::CashCushion { .. } => {}
+        if let Var::Unmet { workload, .. } = *var {
+            unmet[workload.0] += clean[j];
         }
     }
+    let shortfall = (0..sc.contracts.len())
+        .map(|c| ledger.contract_shortfall_total(sc, crate::scenario::ContractId(c)))
+        .collect();
+    let cash = crate::solution::cash::ledger(sc, &m.cols, &m.lp, &clean);
     SampleOutcome {
         index,
         cost_pv_usd: Some(m.lp.objective_value(x)),
-        spend_usd: spend,
+        spend_usd: ledger.burn,
         shortfall_usd: shortfall,
         unmet_units: unmet,
+        cash_usd: cash.months.iter().map(|c| c.cash).collect(),
     }
 }
 
@@ -92,6 +90,7 @@ fn infeasible(sc: &Scenario, index: u64, solver: SolverChoice) -> SampleOutcome 
         spend_usd: vec![0.0; sc.contracts.len()],
         shortfall_usd: vec![0.0; sc.contracts.len()],
         unmet_units: unmet,
+        cash_usd: Vec::new(),
     }
 }
 
@@ -131,13 +130,20 @@ pub fn summarise(sc: &Scenario, outcomes: Vec<SampleOutcome>, seed: u64) -> Risk
         .map(|c| (c.id.clone(), c.commit_usd))
         .collect();
     let workloads: Vec<String> = sc.workloads.iter().map(|w| w.id.clone()).collect();
-    risk::summarise(
+    let mut risk = risk::summarise(
         &contracts,
         &workloads,
         outcomes,
         seed,
         sc.demand_shock_persistence,
-    )
+    );
+    let tranches: Vec<(String, f64)> = sc
+        .money
+        .conditional_tranches()
+        .map(|f| (f.name(), f.usd))
+        .collect();
+    risk::add_cash(&mut risk, sc.money.min_cash_usd, &tranches, sc.periods);
+    risk
 }
 
 /// The outcomes of the samples of `shard`'s chunks (chunk `c` = samples `c*CHUNK..`, owned when
@@ -209,6 +215,8 @@ pub fn demand_rhs(m: &Model, s: &Scenario) -> Vec<(usize, f64)> {
         .enumerate()
         .filter_map(|(i, r)| match r.name {
             RowName::Demand { workload, t } => Some((i, s.demand(workload, t))),
+            // Sampled finance.csv amounts move the cash rows (with a funding rate).
+            RowName::Cash { t } => Some((i, crate::model::families::cash::rhs(s, t))),
             _ => None,
         })
         .collect()

@@ -212,6 +212,27 @@ pub const CONTRACTS: FileSchema = FileSchema {
             "false",
             "true: `capplan commit` may recommend a different commit level (the discount then covers usage up to it)",
         ),
+        col(
+            "beyond_horizon",
+            false,
+            Choice("full|prorate"),
+            "full",
+            "a window running past the horizon: full = the whole commitment is owed inside the horizon; prorate = \
+             commit_usd times (months of the window inside the horizon) / (months of the window)",
+        ),
+    ],
+};
+
+pub const MINIMUMS: FileSchema = FileSchema {
+    name: "minimums.csv",
+    required: false,
+    doc: "take-or-pay milestones inside a contract's window (a yearly minimum): burn at least min_usd of the \
+          contract in from..to or pay the shortfall at `to`; that payment counts toward the contract's total",
+    columns: &[
+        col("contract", true, Id, "", "contract id (contracts.csv)"),
+        col("from", false, Period, "contract's from", "first month of the milestone"),
+        col("to", false, Period, "contract's to", "last month of the milestone; its shortfall is paid then"),
+        col("min_usd", true, Number, "", "burn (spend after discounts credited to the contract) due in the window, USD"),
     ],
 };
 
@@ -250,6 +271,34 @@ pub const RULES: FileSchema = FileSchema {
     ],
 };
 
+pub const FINANCE: FileSchema = FileSchema {
+    name: "finance.csv",
+    required: false,
+    doc: "money outside the compute plan, by month: the opening cash balance, funding raised, revenue not tied \
+          to a workload, other expenses; the cash ledger adds them to the plan's payments",
+    columns: &[
+        col("period", true, Period, "", "month, YYYY-MM (cash: the horizon start)"),
+        col(
+            "kind",
+            true,
+            Choice("cash|funding|revenue|expense"),
+            "",
+            "cash = opening balance; funding = money raised; revenue = revenue not tied to a workload; expense = other spending",
+        ),
+        col("usd", true, Number, "", "amount, USD"),
+        col("sigma", false, Number, "0", "log-normal spread of the amount, for `simulate`"),
+        col("label", false, Text, "", "what the row is (e.g. amazon-tranche-2), shown in reports"),
+        col(
+            "conditional",
+            false,
+            Choice("true|false"),
+            "false",
+            "funding only: true = a tranche paid only if conditions are met; kept out of the cash ledger, and \
+             `simulate` reports the month by which the need exceeds it",
+        ),
+    ],
+};
+
 /// Not a scenario file: the cases of `capplan sweep`, each row one override of the base folder.
 pub const CASES: FileSchema = FileSchema {
     name: "cases.csv",
@@ -285,38 +334,10 @@ pub const CASES: FileSchema = FileSchema {
     ],
 };
 
-pub const FINANCE: FileSchema = FileSchema {
-    name: "finance.csv",
-    required: false,
-    doc: "money outside the compute plan, by month: the opening cash balance, funding raised, revenue not tied \
-          to a workload, other expenses; the cash ledger adds them to the plan's payments",
-    columns: &[
-        col("period", true, Period, "", "month, YYYY-MM (cash: the horizon start)"),
-        col(
-            "kind",
-            true,
-            Choice("cash|funding|revenue|expense"),
-            "",
-            "cash = opening balance; funding = money raised; revenue = revenue not tied to a workload; expense = other spending",
-        ),
-        col("usd", true, Number, "", "amount, USD"),
-        col("sigma", false, Number, "0", "log-normal spread of the amount, for `simulate`"),
-        col("label", false, Text, "", "what the row is (e.g. amazon-tranche-2), shown in reports"),
-        col(
-            "conditional",
-            false,
-            Choice("true|false"),
-            "false",
-            "funding only: true = a tranche paid only if conditions are met; kept out of the cash ledger, and \
-             `simulate` reports the month by which the need exceeds it",
-        ),
-    ],
-};
-
 /// Every file, in the order they are read and reported.
 pub const FILES: &[&FileSchema] = &[
-    &SETTINGS, &PROVIDERS, &SKUS, &WORKLOADS, &DEMAND, &OFFERS, &PERF, &CONTRACTS, &POWER, &RULES,
-    &FINANCE,
+    &SETTINGS, &PROVIDERS, &SKUS, &WORKLOADS, &DEMAND, &OFFERS, &PERF, &CONTRACTS, &MINIMUMS,
+    &POWER, &RULES, &FINANCE,
 ];
 
 /// The schema as a plain-text table, for `--help`.

@@ -1,7 +1,7 @@
 //! A solver-neutral linear program with every column and row named by typed ids, so solutions,
 //! duals and binding constraints can be reported by name whatever the backend.
 
-use crate::scenario::{ContractId, OfferId, PowerId, RuleId, WorkloadId};
+use crate::scenario::{ContractId, MinimumId, OfferId, PowerId, RuleId, WorkloadId};
 
 /// What a column stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,11 @@ pub enum Var {
     Unmet { workload: WorkloadId, t: usize },
     /// `s[c]`: take-or-pay shortfall, USD.
     Shortfall { contract: ContractId },
+    /// `s[m]`: shortfall of a contract's minimum (milestone), USD.
+    MinimumShortfall { minimum: MinimumId },
+    /// `a[c,t]`: list-price USD of the provider's spend in `t` credited to `c` (only where several
+    /// of the provider's contracts are in force; see `model::spend`).
+    Credit { contract: ContractId, t: usize },
     /// Elastic slack on row `row` (infeasibility diagnosis only).
     Slack { row: usize },
     /// `capplan commit`: the commitment of a sizable contract, USD (first stage).
@@ -57,6 +62,15 @@ pub enum RowName {
     TakeOrPay {
         contract: ContractId,
     },
+    /// `sum_c a[c,t] <= L[p,t]` where several of `p`'s contracts are in force.
+    Credit {
+        provider: crate::scenario::ProviderId,
+        t: usize,
+    },
+    /// A contract's minimum: burn in its window plus `s[m]` at least `min_usd`.
+    Minimum {
+        minimum: MinimumId,
+    },
     MinShare {
         rule: RuleId,
         t: usize,
@@ -75,6 +89,8 @@ pub enum RowName {
     },
     /// Second stage of `first_on`/`priority`: hold the first stage's amount on the provider.
     PriorityHold,
+    /// Priority guard: hold stage 0's unmet-demand penalty in the later stages.
+    UnmetHold,
     /// `capplan commit`: discounted spend of a sizable contract stays within its commitment.
     CommitCap {
         contract: ContractId,

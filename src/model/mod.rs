@@ -3,6 +3,7 @@
 
 pub mod families;
 pub mod lp;
+pub mod spend;
 pub mod variables;
 
 use crate::scenario::Scenario;

@@ -1,10 +1,13 @@
 //! Declares the columns: `x[o,w,t]` only where tranche `o` is open in `t`, its SKU can serve `w`, and
 //! no rule keeps `w` off `o`'s provider in `t`; `u[w,t]` for workloads with an unmet penalty;
-//! `s[c]` for each contract. Each column's objective coefficient is its present-value cost.
+//! `s[c]` for each contract, `s[m]` for each minimum; then the spend accounting (`spend`) declares
+//! the credit columns `a[c,t]` and prices every list-spend term. Each column's objective
+//! coefficient is its present-value cost.
 
 use super::families::rules::Access;
 use super::lp::{Lp, Var};
-use crate::scenario::{ContractId, OfferId, RuleId, Scenario, WorkloadId};
+use super::spend::Spend;
+use crate::scenario::{ContractId, MinimumId, OfferId, RuleId, Scenario, WorkloadId};
 
 /// Where the columns of each kind are, for the constraint families to look up.
 #[derive(Debug, Default)]
@@ -17,6 +20,10 @@ pub struct Columns {
     pub unmet: Vec<Option<usize>>,
     /// Per contract: its shortfall column.
     pub shortfall: Vec<usize>,
+    /// Per minimum (`minimums.csv`): its shortfall column `s[m]`.
+    pub minimum_shortfall: Vec<usize>,
+    /// List spend, credits, burn and what is paid (`model::spend`).
+    pub spend: Spend,
     /// With `elastic_access`: columns a rule would have removed, and that rule.
     pub blocked: Vec<(usize, RuleId)>,
 }
@@ -38,6 +45,8 @@ pub fn declare(
         by_demand: vec![Vec::new(); sc.workloads.len() * periods],
         unmet: vec![None; sc.workloads.len() * periods],
         shortfall: Vec::with_capacity(sc.contracts.len()),
+        minimum_shortfall: Vec::with_capacity(sc.minimums.len()),
+        spend: Spend::default(),
         blocked: Vec::new(),
     };
     for (o, offer) in sc.offers.iter().enumerate() {
@@ -47,7 +56,7 @@ pub fn declare(
             .filter(|&w| sc.perf(w, offer.sku) > 0.0)
             .collect();
         for t in offer.window.months() {
-            let cost = sc.discount_factor(t) * sc.effective_price(offer_id, t) * h;
+            let cost = 0.0; // priced by `Spend::declare_credit`
             for &w in &servable {
                 let blocked_by = access.blocked_by(w, offer.provider, t);
                 if blocked_by.is_some() && !elastic_access {
@@ -97,7 +106,17 @@ pub fn declare(
             contract: ContractId(c),
         };
         cols.shortfall
-            .push(lp.add_var(var, cost, contract.commit_usd, f64::INFINITY));
+            .push(lp.add_var(var, cost, contract.owed_usd, f64::INFINITY));
     }
+    for (m, min) in sc.minimums.iter().enumerate() {
+        let cost = sc.discount_factor(min.window.last);
+        let var = Var::MinimumShortfall {
+            minimum: MinimumId(m),
+        };
+        cols.minimum_shortfall
+            .push(lp.add_var(var, cost, min.owed_usd, f64::INFINITY));
+    }
+    cols.spend = Spend::new(sc, &cols.by_offer);
+    cols.spend.declare_credit(sc, lp);
     cols
 }

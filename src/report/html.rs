@@ -241,6 +241,24 @@ pub fn report(m: &Metrics, summary_md: &str) -> Vec<u8> {
         Some((&need, m.cash.min_cash_usd)),
         &money,
     ));
+    if let Some(r) = m.risk.as_ref().filter(|r| r.cash_fan.len() == months.len()) {
+        let fan = |k: usize, name: &str| Series {
+            name: name.into(),
+            values: r.cash_fan.iter().map(|q| q[k]).collect(),
+        };
+        charts.push_str(&signed_line(
+            "cash-fan",
+            &format!(
+                "Cumulative cash over {} demand and revenue samples (nominal USD): median line, P10 to P90 band",
+                r.samples
+            ),
+            months,
+            &fan(1, "median cash"),
+            Some((&fan(0, "P10"), &fan(2, "P10 to P90"))),
+            None,
+            &money,
+        ));
+    }
     let mut unmet = by_month(
         months,
         m.unmet

@@ -53,6 +53,16 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
             "spend_usd": c.spend_usd,
             "shortfall_usd": c.shortfall_usd,
             "utilization": c.utilization,
+            "owed_usd": c.owed_usd,
+        })).collect::<Vec<_>>(),
+        "minimums": m.minimums.iter().map(|r| json!({
+            "contract": r.contract,
+            "from": r.from,
+            "to": r.to,
+            "min_usd": r.min_usd,
+            "owed_usd": r.owed_usd,
+            "burn_usd": r.burn_usd,
+            "shortfall_usd": r.shortfall_usd,
         })).collect::<Vec<_>>(),
     });
     let mut out = serde_json::to_vec_pretty(&v).expect("json of plain values");

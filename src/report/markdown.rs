@@ -413,6 +413,41 @@ fn risk(s: &mut String, m: &Metrics) {
         r.seed,
         pct(r.persistence)
     );
+    if let Some(p) = r
+        .rows
+        .iter()
+        .find(|x| x.scope == "cash" && x.measure == "peak_funding_need_usd")
+    {
+        let _ = writeln!(
+            s,
+            "**Peak funding need** over the samples (finance.csv rows with a `sigma` sampled too; revenue of served \
+             demand follows each sample's plan): P10 {}, P50 {}, P90 {}; probability of any funding need {}.\n",
+            usd(p.p10),
+            usd(p.p50),
+            usd(p.p90),
+            pct(p.probability.unwrap_or(0.0))
+        );
+        let month = |v: f64| {
+            let k = v.round() as usize;
+            m.months
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| "never (in the horizon)".into())
+        };
+        for t in r.rows.iter().filter(|x| x.scope == "tranche") {
+            let _ = writeln!(
+                s,
+                "- Conditional tranche **{}**: the funding need exceeds it by P10 {}, P50 {}, P90 {} (probability it does \
+                 within the horizon {}).",
+                t.id,
+                month(t.p10),
+                month(t.p50),
+                month(t.p90),
+                pct(t.probability.unwrap_or(0.0))
+            );
+        }
+        s.push('\n');
+    }
     let _ = writeln!(s, "| contract | committed | spend P10 | P50 | P90 | shortfall P10 | P50 | P90 | P(shortfall) |");
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for c in &m.contracts {

@@ -37,14 +37,33 @@ pub struct ContractRow {
     pub from: String,
     pub to: String,
     pub commit_usd: f64,
+    /// What is owed inside the horizon: `commit_usd`, pro-rated with `beyond_horizon = prorate`.
+    pub owed_usd: f64,
     pub discount_pct: f64,
-    /// Nominal spend on the provider inside the window, after the discount.
+    /// The burn: `sum_t (1 - d_c) a[c,t]`, nominal spend credited to the contract after its discount.
     pub spend_usd: f64,
+    /// Shortfall paid: the contract's own plus its minimums'.
     pub shortfall_usd: f64,
-    /// `spend / commit`; `None` for a zero commitment.
+    /// `spend / owed`; `None` for a zero commitment.
     pub utilization: Option<f64>,
     /// Cumulative spend at the end of each calendar year of the window.
     pub burn_by_year: Vec<(i32, f64)>,
+}
+
+/// A contract's minimum (milestone, `minimums.csv`) after solving.
+#[derive(Debug, Clone, Serialize)]
+pub struct MinimumRow {
+    pub contract: String,
+    pub provider: String,
+    pub from: String,
+    pub to: String,
+    pub min_usd: f64,
+    /// `min_usd`, pro-rated like its contract when it runs past the horizon.
+    pub owed_usd: f64,
+    /// Burn credited to the contract inside the milestone's window.
+    pub burn_usd: f64,
+    pub shortfall_usd: f64,
+    pub utilization: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -134,6 +153,7 @@ pub struct Metrics {
     /// Nominal USD per provider and calendar year.
     pub spend_by_provider_year: BTreeMap<String, BTreeMap<i32, f64>>,
     pub contracts: Vec<ContractRow>,
+    pub minimums: Vec<MinimumRow>,
     pub unmet: Vec<UnmetRow>,
     pub binding: Vec<Binding>,
     pub rules: Vec<RuleRow>,
@@ -223,13 +243,9 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         .enumerate()
         .map(|(c, k)| {
             let mut per_year: BTreeMap<i32, f64> = BTreeMap::new();
+            let keep = 1.0 - k.discount_pct / 100.0;
             for t in k.window.months() {
-                per_year.entry(sc.month(t).year()).or_default();
-            }
-            for a in &sol.allocations {
-                if sc.offers[a.offer.0].provider == k.provider && k.window.contains(a.t) {
-                    *per_year.entry(sc.month(a.t).year()).or_default() += a.usd;
-                }
+                *per_year.entry(sc.month(t).year()).or_default() += keep * sol.spend.credited[c][t];
             }
             let mut cumulative = 0.0;
             let burn_by_year: Vec<(i32, f64)> = per_year
@@ -239,17 +255,41 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
                     (y, cumulative)
                 })
                 .collect();
+            let burn = sol.spend.burn[c];
             ContractRow {
                 contract: k.id.clone(),
                 provider: sc.providers[k.provider.0].id.clone(),
                 from: month(k.window.first),
                 to: month(k.window.last),
                 commit_usd: k.commit_usd,
+                owed_usd: k.owed_usd,
                 discount_pct: k.discount_pct,
-                spend_usd: cumulative,
-                shortfall_usd: sol.shortfall[c],
-                utilization: (k.commit_usd > 0.0).then(|| cumulative / k.commit_usd),
+                spend_usd: burn,
+                shortfall_usd: sol
+                    .spend
+                    .contract_shortfall_total(sc, crate::scenario::ContractId(c)),
+                utilization: (k.owed_usd > 0.0).then(|| burn / k.owed_usd),
                 burn_by_year,
+            }
+        })
+        .collect();
+    let minimums: Vec<MinimumRow> = sc
+        .minimums
+        .iter()
+        .enumerate()
+        .map(|(m, min)| {
+            let k = &sc.contracts[min.contract.0];
+            let burn = sol.spend.minimum_burn[m];
+            MinimumRow {
+                contract: k.id.clone(),
+                provider: sc.providers[k.provider.0].id.clone(),
+                from: month(min.window.first),
+                to: month(min.window.last),
+                min_usd: min.min_usd,
+                owed_usd: min.owed_usd,
+                burn_usd: burn,
+                shortfall_usd: sol.spend.minimum_shortfall[m],
+                utilization: (min.owed_usd > 0.0).then(|| burn / min.owed_usd),
             }
         })
         .collect();
@@ -272,17 +312,14 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         });
     }
     unmet_rows.sort_by(|a, b| (&a.period, &a.workload).cmp(&(&b.period, &b.workload)));
-    let shortfall_pv: f64 = sc
-        .contracts
-        .iter()
-        .zip(&sol.shortfall)
-        .map(|(k, s)| s * sc.discount_factor(k.window.last))
+    let shortfall_pv: f64 = (0..sc.periods)
+        .map(|t| sol.spend.shortfall_paid[t] * sc.discount_factor(t))
         .sum();
 
     let totals = Totals {
         objective_usd: sol.objective_usd,
         usage_usd: sol.allocations.iter().map(|a| a.usd).sum::<f64>() + 0.0,
-        shortfall_usd: sol.shortfall.iter().sum::<f64>() + 0.0,
+        shortfall_usd: sol.spend.shortfall_paid.iter().sum::<f64>() + 0.0,
         unmet_units: sol.unmet.iter().map(|u| u.units).sum::<f64>() + 0.0,
         unmet_penalty_usd: unmet_penalty,
         usage_pv_usd: usage_pv,
@@ -310,6 +347,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         provider_spend,
         spend_by_provider_year: by_year,
         contracts,
+        minimums,
         unmet: unmet_rows,
         binding: binding(sc, sol),
         rules: rules(sc),
@@ -402,6 +440,34 @@ pub fn describe_row(
             "demand unit",
             0,
         ),
+        RowName::UnmetHold => (
+            "unmet_hold",
+            String::new(),
+            "priority guard: least unmet-demand penalty".into(),
+            "USD (present value)",
+            0,
+        ),
+        RowName::Credit { provider, t } => (
+            "credit",
+            sc.month(t).to_string(),
+            format!(
+                "spend of {} credited to its contracts",
+                sc.providers[provider.0].id
+            ),
+            "USD list",
+            t,
+        ),
+        RowName::Minimum { minimum } => {
+            let m = &sc.minimums[minimum.0];
+            let c = &sc.contracts[m.contract.0];
+            (
+                "minimum",
+                format!("{}..{}", sc.month(m.window.first), sc.month(m.window.last)),
+                format!("minimum of contract {} (minimums.csv:{})", c.id, m.line),
+                "USD committed",
+                m.window.last,
+            )
+        }
     }
 }
 

@@ -31,6 +31,9 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
         ("marginal_costs.csv", tables::marginal_costs(m)),
         ("cash.csv", tables::cash(m)),
     ];
+    if let Some(mins) = tables::minimums(m) {
+        files.push(("minimums.csv", mins));
+    }
     let memo = markdown::summary(m);
     files.push((
         "report.html",

@@ -87,6 +87,8 @@ pub fn provider_spend(m: &Metrics) -> Vec<u8> {
     )
 }
 
+/// `contracts.csv`: SPEC's six columns exactly (the window, what is owed after pro-rating and the
+/// minimums are in `minimums.csv`, `summary.md` and `plan.json`).
 pub fn contracts(m: &Metrics) -> Vec<u8> {
     to_csv(
         &[
@@ -108,6 +110,38 @@ pub fn contracts(m: &Metrics) -> Vec<u8> {
             ]
         }),
     )
+}
+
+/// `minimums.csv` (report): each contract milestone's burn and shortfall; `None` without minimums.
+pub fn minimums(m: &Metrics) -> Option<Vec<u8>> {
+    (!m.minimums.is_empty()).then(|| {
+        to_csv(
+            &[
+                "contract",
+                "provider",
+                "from",
+                "to",
+                "min_usd",
+                "owed_usd",
+                "burn_usd",
+                "shortfall_usd",
+                "utilization",
+            ],
+            m.minimums.iter().map(|r| {
+                vec![
+                    excel_safe(&r.contract),
+                    excel_safe(&r.provider),
+                    r.from.clone(),
+                    r.to.clone(),
+                    num(r.min_usd, USD_DP),
+                    num(r.owed_usd, USD_DP),
+                    num(r.burn_usd, USD_DP),
+                    num(r.shortfall_usd, USD_DP),
+                    r.utilization.map(|u| num(u, SHARE_DP)).unwrap_or_default(),
+                ]
+            }),
+        )
+    })
 }
 
 pub fn unmet(m: &Metrics) -> Vec<u8> {

@@ -107,8 +107,12 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
             );
         }
     }
-    // Contracts of one provider must not overlap (which discount would apply?).
-    check_contract_overlaps(&raw_contracts, start, end, diags);
+    // Version 2: contracts of one provider may overlap (spend is credited, `model::spend`).
+    let raw_minimums = tables
+        .minimums
+        .as_ref()
+        .map(|t| read_minimums(t, &raw_contracts, start, end, diags))
+        .unwrap_or_default();
     let money = start.zip(end).map(|(s, e)| {
         let declared = tables.finance.is_some()
             || revenue.iter().any(|&r| r > 0.0)
@@ -212,6 +216,7 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         }
     }
     let mut contracts = Vec::new();
+    let mut contract_index: HashMap<String, usize> = HashMap::new();
     for c in raw_contracts {
         match clip(c.from, c.to) {
             Some(window) => {
@@ -220,6 +225,12 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
                 if cut_before || cut_after {
                     notes.contracts_clipped.push(c.id.clone());
                 }
+                let owed_factor = if c.prorate {
+                    prorate_factor(c.from.unwrap_or(start), c.to.unwrap_or(end), start, end)
+                } else {
+                    1.0
+                };
+                contract_index.insert(c.id.clone(), contracts.len());
                 contracts.push(Contract {
                     id: c.id,
                     provider: ProviderId(c.provider.expect("validated")),
@@ -227,9 +238,39 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
                     commit_usd: c.commit_usd,
                     discount_pct: c.discount_pct,
                     sizable: c.sizable,
+                    prorate: c.prorate,
+                    owed_usd: c.commit_usd * owed_factor,
+                    owed_factor,
+                    line: c.line,
                 })
             }
             None => notes.contracts_outside_horizon += 1,
+        }
+    }
+    let mut minimums = Vec::new();
+    for m in raw_minimums {
+        let Some(&c) = contract_index.get(&m.contract) else {
+            notes.minimums_outside_horizon += 1; // its contract lies outside the horizon
+            continue;
+        };
+        match clip(Some(m.from), Some(m.to)) {
+            Some(window) => {
+                let k = &contracts[c];
+                // Pro-rating: the contract's factor applies to a milestone running past the horizon.
+                let factor = if k.prorate && m.to > end {
+                    k.owed_factor
+                } else {
+                    1.0
+                };
+                minimums.push(Minimum {
+                    contract: ContractId(c),
+                    window,
+                    min_usd: m.min_usd,
+                    owed_usd: m.min_usd * factor,
+                    line: m.line,
+                })
+            }
+            None => notes.minimums_outside_horizon += 1,
         }
     }
     let mut power = Vec::new();
@@ -276,6 +317,7 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         perf,
         offers,
         contracts,
+        minimums,
         power,
         rules,
         notes,
@@ -757,6 +799,7 @@ fn read_perf(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<PerfRow> 
 
 struct RawContract {
     sizable: bool,
+    prorate: bool,
     id: String,
     provider: Option<usize>,
     from: Option<Month>,
@@ -784,6 +827,17 @@ fn read_contracts(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawC
                 None
             }
         };
+        let prorate = match c.text("beyond_horizon") {
+            "" | "full" => Some(false),
+            "prorate" => Some(true),
+            other => {
+                c.problem(
+                    "beyond_horizon",
+                    format!("'{other}' is not full or prorate"),
+                );
+                None
+            }
+        };
         let discount = match c.number("discount_pct", Some(0.0)) {
             Some(d) if d > 100.0 => {
                 c.problem("discount_pct", format!("{d} is above 100%"));
@@ -801,10 +855,12 @@ fn read_contracts(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawC
             Some(commit_usd),
             Some(discount_pct),
             Some(sizable),
-        ) = (provider, window, commit, discount, sizable)
+            Some(prorate),
+        ) = (provider, window, commit, discount, sizable, prorate)
         {
             out.push(RawContract {
                 sizable,
+                prorate,
                 id,
                 provider,
                 from,
@@ -819,39 +875,101 @@ fn read_contracts(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawC
     out
 }
 
-fn check_contract_overlaps(
+/// `commit_usd`'s share owed inside the horizon by a pro-rated contract: months of its window
+/// inside the horizon over months of its window.
+fn prorate_factor(from: Month, to: Month, start: Month, end: Month) -> f64 {
+    let months = (to.0 - from.0 + 1) as f64;
+    let inside = (to.min(end).0 - from.max(start).0 + 1).max(0) as f64;
+    inside / months
+}
+
+struct RawMinimum {
+    contract: String,
+    from: Month,
+    to: Month,
+    min_usd: f64,
+    line: u64,
+}
+
+/// Reads `minimums.csv`: each milestone names a contract, lies inside its window (blank `from`/`to`
+/// take the contract's) and asks for no more than the contract's commitment.
+fn read_minimums(
+    table: &Table,
     contracts: &[RawContract],
     start: Option<Month>,
     end: Option<Month>,
     diags: &mut Diagnostics,
-) {
-    let lo = Month(i32::MIN / 2);
-    let hi = Month(i32::MAX / 2);
-    for (j, b) in contracts.iter().enumerate() {
-        for a in &contracts[..j] {
-            let (Some(pa), Some(pb)) = (a.provider, b.provider) else {
-                continue;
-            };
-            if pa != pb {
-                continue;
-            }
-            let (af, at) = (a.from.or(start).unwrap_or(lo), a.to.or(end).unwrap_or(hi));
-            let (bf, bt) = (b.from.or(start).unwrap_or(lo), b.to.or(end).unwrap_or(hi));
-            if af <= bt && bf <= at {
-                diags.push(
-                    &b.file,
-                    b.line,
-                    "from",
-                    format!(
-                        "contract '{}' overlaps contract '{}' (line {}) of the same provider; windows of one provider's \
-                         contracts must not overlap",
-                        b.id, a.id, a.line
-                    ),
-                );
-                break;
-            }
+) -> Vec<RawMinimum> {
+    let mut out = Vec::new();
+    for row in &table.rows {
+        let mut c = Cells::new(table, row, diags);
+        let id = c.id("contract");
+        let window = c.window();
+        let min_usd = c.number("min_usd", None);
+        let (Some(id), Some((from, to)), Some(min_usd)) = (id, window, min_usd) else {
+            continue;
+        };
+        let Some(k) = contracts.iter().find(|k| k.id == id) else {
+            c.problem(
+                "contract",
+                format!("unknown contract '{id}' (not declared in contracts.csv)"),
+            );
+            continue;
+        };
+        // Open ends are the horizon's; with no horizon known the window cannot be checked.
+        let (Some(kf), Some(kt)) = (k.from.or(start), k.to.or(end)) else {
+            continue;
+        };
+        let (from, to) = (from.unwrap_or(kf), to.unwrap_or(kt));
+        if from > to {
+            c.problem(
+                "from",
+                format!("window starts {from}, after it ends ({to})"),
+            );
+            continue;
+        }
+        let mut ok = true;
+        if from < kf {
+            c.problem(
+                "from",
+                format!(
+                    "minimum starts {from}, before its contract '{id}' does ({kf}, {}:{})",
+                    k.file, k.line
+                ),
+            );
+            ok = false;
+        }
+        if to > kt {
+            c.problem(
+                "to",
+                format!(
+                    "minimum ends {to}, after its contract '{id}' does ({kt}, {}:{})",
+                    k.file, k.line
+                ),
+            );
+            ok = false;
+        }
+        if min_usd > k.commit_usd {
+            c.problem(
+                "min_usd",
+                format!(
+                    "minimum {min_usd} is above its contract '{id}' commitment ({}): a milestone is part of the total",
+                    k.commit_usd
+                ),
+            );
+            ok = false;
+        }
+        if ok {
+            out.push(RawMinimum {
+                contract: id,
+                from,
+                to,
+                min_usd,
+                line: row.line,
+            });
         }
     }
+    out
 }
 
 struct RawPower {

@@ -14,7 +14,7 @@ macro_rules! typed_id {
         pub struct $name(pub usize);
     )*};
 }
-typed_id!(ProviderId, RegionId, SkuId, WorkloadId, OfferId, ContractId, PowerId, RuleId);
+typed_id!(ProviderId, RegionId, SkuId, WorkloadId, OfferId, ContractId, MinimumId, PowerId, RuleId);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
@@ -98,6 +98,27 @@ pub struct Contract {
     pub discount_pct: f64,
     /// `capplan commit` may size this commitment.
     pub sizable: bool,
+    /// `beyond_horizon = prorate`: only the horizon's share of a window running past it is owed.
+    pub prorate: bool,
+    /// What is owed inside the horizon: `commit_usd`, times (months of the window inside the
+    /// horizon) / (months of the window) when pro-rated.
+    pub owed_usd: f64,
+    /// That factor (1 unless pro-rated and the window runs past the horizon).
+    pub owed_factor: f64,
+    /// Line in contracts.csv.
+    pub line: u64,
+}
+
+/// A take-or-pay milestone of a contract (`minimums.csv`): burn `min_usd` inside its window or pay
+/// the shortfall at its end; the payment counts toward the contract's total.
+#[derive(Debug, Clone)]
+pub struct Minimum {
+    pub contract: ContractId,
+    pub window: Window,
+    pub min_usd: f64,
+    /// `min_usd` times the contract's pro-rating factor when the milestone runs past the horizon.
+    pub owed_usd: f64,
+    pub line: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +175,7 @@ pub struct Notes {
     pub demand_rows_outside_horizon: usize,
     pub offers_outside_horizon: usize,
     pub contracts_outside_horizon: usize,
+    pub minimums_outside_horizon: usize,
     pub power_rows_outside_horizon: usize,
     pub rules_outside_horizon: usize,
     /// Contracts whose window was cut by the horizon (their full commitment still applies).
@@ -184,6 +206,7 @@ pub struct Scenario {
     pub perf: Vec<f64>,
     pub offers: Vec<Offer>,
     pub contracts: Vec<Contract>,
+    pub minimums: Vec<Minimum>,
     pub power: Vec<PowerLimit>,
     pub rules: Vec<Rule>,
     pub notes: Notes,
@@ -214,20 +237,50 @@ impl Scenario {
         (1.0 + self.discount_rate).powf(-(t as f64) / 12.0)
     }
 
-    /// The contract of `provider` whose window covers `t` (at most one: overlaps are refused).
-    pub fn contract_at(&self, provider: ProviderId, t: usize) -> Option<ContractId> {
+    /// The contracts of `provider` in force in month `t` (windows may overlap).
+    pub fn contracts_at(&self, provider: ProviderId, t: usize) -> Vec<ContractId> {
         self.contracts
             .iter()
-            .position(|c| c.provider == provider && c.window.contains(t))
-            .map(ContractId)
+            .enumerate()
+            .filter(|(_, c)| c.provider == provider && c.window.contains(t))
+            .map(|(i, _)| ContractId(i))
+            .collect()
     }
 
-    /// Price per unit-hour of `offer` in month `t`, after the discount of any contract covering it.
+    /// The contract of `provider` in month `t` when exactly one is in force: then all of the
+    /// month's spend is credited to it and priced after its discount (version 1's model, see
+    /// `model::spend`). `None` with no contract or with several (credited by the LP).
+    pub fn sole_contract(&self, provider: ProviderId, t: usize) -> Option<ContractId> {
+        let mut in_force = self
+            .contracts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.provider == provider && c.window.contains(t));
+        match (in_force.next(), in_force.next()) {
+            (Some((c, _)), None) => Some(ContractId(c)),
+            _ => None,
+        }
+    }
+
+    /// Whether some provider-month has two or more contracts in force.
+    pub fn has_overlapping_contracts(&self) -> bool {
+        (0..self.providers.len())
+            .any(|p| (0..self.periods).any(|t| self.contracts_at(ProviderId(p), t).len() > 1))
+    }
+
+    /// Price per unit-hour of `offer` in month `t` as the model's columns carry it: after the
+    /// discount of the sole contract in force, else list price (several contracts in force credit
+    /// their discounts through `a[c,t]`, see `model::spend`).
     pub fn effective_price(&self, offer: OfferId, t: usize) -> f64 {
         let o = &self.offers[offer.0];
-        match self.contract_at(o.provider, t) {
-            Some(c) => o.usd_per_unit_hour * (1.0 - self.contracts[c.0].discount_pct / 100.0),
-            None => o.usd_per_unit_hour,
+        o.usd_per_unit_hour * self.price_factor(o.provider, t)
+    }
+
+    /// `1 - d_c` of the sole contract of `provider` in force in `t`, else 1.
+    pub fn price_factor(&self, provider: ProviderId, t: usize) -> f64 {
+        match self.sole_contract(provider, t) {
+            Some(c) => 1.0 - self.contracts[c.0].discount_pct / 100.0,
+            None => 1.0,
         }
     }
 

@@ -3,7 +3,7 @@
 //! what the plan spends, whether or not the funding need was in the model.
 
 use crate::model::families::cash::{paid_terms, revenue_terms, Payee};
-use crate::model::Lp;
+use crate::model::{Columns, Lp};
 use crate::scenario::money::FlowKind;
 use crate::scenario::Scenario;
 use std::collections::BTreeMap;
@@ -54,11 +54,11 @@ impl CashLedger {
 }
 
 /// `values` are the plan's columns with solver noise already removed.
-pub fn ledger(sc: &Scenario, lp: &Lp, values: &[f64]) -> CashLedger {
+pub fn ledger(sc: &Scenario, cols: &Columns, lp: &Lp, values: &[f64]) -> CashLedger {
     let m = &sc.money;
     let mut paid = vec![0.0; sc.periods];
     let mut by_payee: BTreeMap<(usize, Payee), f64> = BTreeMap::new();
-    for p in paid_terms(sc, lp) {
+    for p in paid_terms(sc, cols, lp) {
         let usd = p.usd_per_unit * values[p.column];
         if usd != 0.0 {
             paid[p.t] += usd;

@@ -60,8 +60,10 @@ pub struct Solution {
     pub objective_usd: f64,
     pub allocations: Vec<Allocation>,
     pub unmet: Vec<Unmet>,
-    /// Per contract, nominal USD.
+    /// Per contract, nominal USD (`s[c]`; its minimums' shortfalls are in `spend`).
     pub shortfall: Vec<f64>,
+    /// The plan's spend: list spend, credits, burn per contract and minimum, paid per month.
+    pub spend: crate::model::spend::Ledger,
     pub rows: Vec<RowResult>,
     pub priority_served: Option<f64>,
     pub solver: &'static str,
@@ -80,13 +82,13 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
     let mut allocations = Vec::new();
     let mut unmet = Vec::new();
     let mut shortfall = vec![0.0; sc.contracts.len()];
-    let mut clean = vec![0.0; x.len()];
+    // The solver's values are already the printed ones (`solve::verify` cleaned them), so spend,
+    // allocations and the ledger all add up on the same numbers.
+    let clean: Vec<f64> = x.iter().map(|&v| v.max(0.0)).collect();
+    let spend = model.cols.spend.evaluate(sc, &clean, lp);
     for (j, var) in lp.vars.iter().enumerate() {
         let v = x[j];
         let noise = 0.0; // the values are the printed ones (see `NOISE`)
-        if v > noise {
-            clean[j] = v;
-        }
         match *var {
             Var::Alloc { offer, workload, t } => {
                 let o = &sc.offers[offer.0];
@@ -97,7 +99,10 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                         t,
                         units: v,
                         served: v * sc.perf(workload, o.sku),
-                        usd: v * sc.effective_price(offer, t) * sc.hours_per_month,
+                        usd: v
+                            * o.usd_per_unit_hour
+                            * spend.net_factor(o.provider, t)
+                            * sc.hours_per_month,
                     });
                 }
             }
@@ -117,7 +122,9 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                     shortfall[c] = v;
                 }
             }
-            Var::Slack { .. }
+            Var::MinimumShortfall { .. }
+            | Var::Credit { .. }
+            | Var::Slack { .. }
             | Var::Commit { .. }
             | Var::AllocBeyondCommit { .. }
             | Var::FundingNeed { .. }
@@ -155,6 +162,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         allocations,
         unmet,
         shortfall,
+        spend,
         rows,
         priority_served: solved.priority_served,
         solver,
@@ -162,6 +170,6 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         variables: lp.vars.len(),
         nonzeros: lp.nonzeros(),
         values: x.clone(),
-        cash: cash::ledger(sc, lp, &clean),
+        cash: cash::ledger(sc, &model.cols, lp, &clean),
     }
 }

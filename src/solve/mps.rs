@@ -18,6 +18,8 @@ fn col_name(sc: &Scenario, v: &Var) -> String {
         ),
         Var::Unmet { workload, t } => format!("u:{}:{}", sc.workloads[workload.0].id, m(t)),
         Var::Shortfall { contract } => format!("s:{}", sc.contracts[contract.0].id),
+        Var::MinimumShortfall { minimum } => format!("sm:L{}", sc.minimums[minimum.0].line),
+        Var::Credit { contract, t } => format!("a:{}:{}", sc.contracts[contract.0].id, m(t)),
         Var::Slack { row } => format!("slack:{row}"),
         Var::Commit { contract } => format!("k:{}", sc.contracts[contract.0].id),
         Var::FundingNeed { t } => format!("g:{}", m(t)),
@@ -49,6 +51,11 @@ fn row_name(sc: &Scenario, n: &RowName) -> String {
         }
         RowName::PriorityHold => "priority_hold".into(),
         RowName::Cash { t } => format!("cash:{}", m(t)),
+        RowName::UnmetHold => "unmet_hold".into(),
+        RowName::Credit { provider, t } => {
+            format!("credit:{}:{}", sc.providers[provider.0].id, m(t))
+        }
+        RowName::Minimum { minimum } => format!("minimum:L{}", sc.minimums[minimum.0].line),
         RowName::CommitCap { contract } => format!("commit_cap:{}", sc.contracts[contract.0].id),
     }
 }

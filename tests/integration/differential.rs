@@ -37,6 +37,9 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
     let work = workdir();
     let mut failures = Vec::new();
     let mut infeasible = 0;
+    let (mut money, mut rated, mut peaks) = (0, 0, 0);
+    // Seeds exercising SPEC v2's contracts: overlapping deals, minimums, pro-rating, priority guard.
+    let (mut overlapping, mut with_minimums, mut prorated, mut guarded) = (0, 0, 0, 0);
     for seed in 1..=SEEDS {
         let dir = work.path().join(format!("s{seed}"));
         let gen = Command::new("python3")
@@ -58,6 +61,17 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
         let reference: serde_json::Value =
             serde_json::from_str(last_line(&out.stdout)).expect("spec_lp.py JSON");
         let sc = capplan::load(&dir).expect("generated scenario is valid");
+        overlapping += sc.has_overlapping_contracts() as u32;
+        with_minimums += !sc.minimums.is_empty() as u32;
+        prorated += sc.contracts.iter().any(|c| c.owed_factor < 1.0) as u32;
+        let priority = sc.rules.iter().any(|r| {
+            r.kind == capplan::scenario::RuleKind::FirstOn(capplan::scenario::FirstOnMode::Priority)
+        });
+        let soft = sc
+            .workloads
+            .iter()
+            .any(|w| w.unmet_usd_per_unit_hour.is_some());
+        guarded += (priority && soft) as u32;
         let ours = capplan::solve(&sc, SolverChoice::Clarabel);
         match (reference["status"].as_str(), ours) {
             (Some("optimal"), Ok(sol)) => {
@@ -67,6 +81,19 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
                         "seed {seed}: objective {} vs reference {want}",
                         sol.objective_usd
                     ));
+                }
+                money += usize::from(sc.money.declared);
+                rated += usize::from(sc.money.funding_rate.is_some());
+                // The peak funding need, where every optimal plan has the same one.
+                if reference["peak_unique"].as_bool() == Some(true) {
+                    peaks += 1;
+                    let want = reference["peak_funding_need_usd"].as_f64().unwrap();
+                    let got = sol.cash.peak_need();
+                    if !close(got, want, 1e-6) && (got - want).abs() > 1e-3 {
+                        failures.push(format!(
+                            "seed {seed}: peak funding need {got} vs reference {want}"
+                        ));
+                    }
                 }
             }
             (Some("infeasible"), Err(capplan::error::Error::Infeasible(_))) => {
@@ -90,7 +117,23 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
             )),
         }
     }
-    eprintln!("differential: {SEEDS} random scenarios, {infeasible} infeasible");
+    eprintln!(
+        "differential: {SEEDS} random scenarios, {infeasible} infeasible; {overlapping} with overlapping \
+         contracts, {with_minimums} with minimums, {prorated} pro-rated, {guarded} with the priority guard; \
+         {money} with money ({rated} with a funding rate), {peaks} peak funding needs compared"
+    );
+    for (what, n) in [
+        ("overlapping contracts", overlapping),
+        ("minimums", with_minimums),
+        ("pro-rating", prorated),
+        ("the priority guard", guarded),
+    ] {
+        assert!(n >= 5, "only {n} seeds exercise {what}");
+    }
+    assert!(
+        money >= 10 && rated >= 5 && peaks >= 3,
+        "too few money seeds: {money}, {rated}, {peaks}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -110,6 +110,30 @@ fn check_optimal(dir: &Path, exp: &Value) -> Vec<String> {
             None => bad.push(format!("contract {id} missing from the report")),
         }
     }
+    for r in exp["minimums"].as_array().into_iter().flatten() {
+        let key = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+        let found = m
+            .minimums
+            .iter()
+            .find(|x| x.contract == key("contract") && x.from == key("from") && x.to == key("to"));
+        match found {
+            Some(x) => {
+                for (k, got) in [("burn_usd", x.burn_usd), ("shortfall_usd", x.shortfall_usd)] {
+                    if r.get(k).is_some() && !close(got, num(r, k), REL) {
+                        bad.push(format!(
+                            "minimum {} {k}: got {got}, expected {}",
+                            key("contract"),
+                            num(r, k)
+                        ));
+                    }
+                }
+            }
+            None => bad.push(format!(
+                "minimum of {} missing from the report",
+                key("contract")
+            )),
+        }
+    }
     for u in exp["unmet"].as_array().into_iter().flatten() {
         let (p, w) = (
             u["period"].as_str().unwrap_or_default(),
@@ -218,6 +242,7 @@ fn relaxation_moves_optimum(dir: &Path, sc: &Scenario, objective: f64) -> Option
         "power"
     } else if name.starts_with("take_or_pay") {
         relaxed.contracts.clear();
+        relaxed.minimums.clear();
         "take-or-pay"
     } else if name.starts_with("contract_discount") {
         relaxed

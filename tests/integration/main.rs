@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cli;
+mod contracts;
 mod differential;
 mod explain;
 mod extremes;

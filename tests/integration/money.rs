@@ -183,3 +183,52 @@ fn explain_period_lists_payments_and_the_worth_of_a_dollar() {
     let text = stdout(&o);
     assert!(text.contains("0.04"), "{text}");
 }
+
+#[test]
+fn simulate_samples_finance_and_reports_the_funding_need() {
+    // Without any sigma every sample is the base plan: the peak is the hand-computed 700 of
+    // money_ledger (README) in every sample, and tranche-small is exceeded in its first month.
+    let dir = fixtures().join("money_ledger");
+    let sc = capplan::load(&dir).unwrap();
+    let solver = capplan::solve::SolverChoice::Clarabel;
+    let (risk, _) = capplan::analysis::simulate::run(&sc, 5, 12, solver, false, true).unwrap();
+    let peak = risk
+        .rows
+        .iter()
+        .find(|r| r.measure == "peak_funding_need_usd")
+        .unwrap();
+    assert!(
+        close(peak.p10, 700.0, 1e-6) && close(peak.p90, 700.0, 1e-6),
+        "{peak:?}"
+    );
+    assert_eq!(peak.probability, Some(1.0));
+    let small = risk.rows.iter().find(|r| r.id == "tranche-small").unwrap();
+    assert_eq!((small.p50, small.probability), (0.0, Some(1.0)));
+    assert_eq!(risk.cash_fan.len(), 3);
+    // With spread on the expense and the demand, samples differ but stay the same per seed.
+    let mut spread = sc.clone();
+    spread.money.flows.iter_mut().for_each(|f| f.sigma = 0.5);
+    spread.sigma.iter_mut().for_each(|s| *s = 0.3);
+    let a = capplan::analysis::simulate::run(&spread, 9, 20, solver, false, true)
+        .unwrap()
+        .0;
+    let b = capplan::analysis::simulate::run(&spread, 9, 20, solver, false, true)
+        .unwrap()
+        .0;
+    let pa = a
+        .rows
+        .iter()
+        .find(|r| r.measure == "peak_funding_need_usd")
+        .unwrap();
+    let pb = b
+        .rows
+        .iter()
+        .find(|r| r.measure == "peak_funding_need_usd")
+        .unwrap();
+    assert_eq!((pa.p10, pa.p50, pa.p90), (pb.p10, pb.p50, pb.p90));
+    assert!(pa.p10 < pa.p90, "{pa:?}");
+    // Demand samples are unchanged by the finance draws that follow them.
+    let d1 = capplan::analysis::sample::scenario(&spread, 9, 4).demand;
+    let d2 = capplan::analysis::sample::demand(&spread, 9, 4);
+    assert_eq!(d1, d2);
+}

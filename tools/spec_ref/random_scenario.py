@@ -8,8 +8,10 @@ discount_rate, hours_per_month), gpu and cpu SKUs with default and explicit
 perf/power, soft and hard workloads, demand rows split in two / missing /
 outside the horizon / with sigma, offer tranches of rising price with windows
 (blank, clipped, occasionally wholly outside the horizon), perf.csv overrides
-including 0, contracts with discount_pct and non-overlapping windows per
-provider, power rows (some binding), and rules of every kind and first_on mode.
+including 0, contracts with discount_pct (non-overlapping per provider, plus
+on some providers an overlapping second deal: SPEC v2 credits), beyond_horizon
+full/prorate, minimums.csv (yearly and whole-window milestones, some blank-
+ended), power rows (some binding), and rules of every kind and first_on mode.
 Column order is shuffled and all-blank optional columns are sometimes left out.
 
 Feasibility: in most seeds every workload has an unmet penalty. Otherwise one
@@ -38,7 +40,7 @@ REGIONS = ["east", "west", "central", "north", "south-2", "eu.1"]
 GPU_SKUS = ["h100", "h200", "b200", "gb200", "gb300", "mi300x", "a100", "mi355x"]
 CPU_SKUS = ["c7g", "c8i", "epyc-9", "graviton4", "xeon6"]
 FILES = ["settings.csv", "providers.csv", "skus.csv", "workloads.csv", "demand.csv", "offers.csv",
-         "perf.csv", "contracts.csv", "power.csv", "rules.csv"]
+         "perf.csv", "contracts.csv", "minimums.csv", "power.csv", "rules.csv", "finance.csv"]
 KINDS = ["exclusive", "forbid", "min_share", "max_share",
          ("first_on", "priority"), ("first_on", "window"), ("first_on", "share")]
 
@@ -52,6 +54,11 @@ def fmt(x):
 
 def period(m):
     return "%04d-%02d" % (m // 12, m % 12 + 1)
+
+
+def month_index_of(text):
+    y, mo = text.split("-")
+    return int(y) * 12 + int(mo) - 1
 
 
 def write(rng, out, name, columns, optional, rows):
@@ -274,9 +281,46 @@ def generate(seed, out, size="small"):
                 "commit_usd": fmt(round(spend, -3)),
                 "discount_pct": rng.choice(["", "0", fmt(round(rng.uniform(2, 30), 1))]),
             })
+    # ---- SPEC v2 (own random stream, so version 1's draws stay as they were): an overlapping
+    # second deal on some providers, pro-rating, and minimums (yearly and any-window).
+    v2 = random.Random(seed * 7919 + 17)
+    minimums = []
+    for p in pids:
+        if v2.random() < 0.45:
+            a = v2.randint(start - 2, end)
+            b = v2.randint(a, end + 8)
+            spend = sum(mean.get(w, 0.0) * (3.5 if v["resource"] == "gpu" else 0.045)
+                        for w, v in workloads.items()) * hours
+            spend *= (min(b, end) - max(a, start) + 1) / len(pids) * v2.uniform(0.1, 1.0)
+            contracts.append({
+                "contract": "%s-x" % p, "provider": p, "from": period(a), "to": period(b),
+                "commit_usd": fmt(round(spend, -3)),
+                "discount_pct": fmt(round(v2.uniform(0, 25), 1)),
+            })
+    for c in contracts:
+        c["beyond_horizon"] = v2.choice(["", "", "full", "prorate", "prorate"])
+    for c in contracts:
+        if c.get("contract", "").endswith("-old") or v2.random() < 0.5:
+            continue
+        lo = month_index_of(c["from"]) if c["from"] else start
+        hi = month_index_of(c["to"]) if c["to"] else end
+        commit = float(c["commit_usd"])
+        k = 0
+        m0 = lo
+        while m0 <= hi and k < 3:  # yearly milestones, some blank-ended
+            m1 = min(m0 + 11, hi)
+            minimums.append({"contract": c["contract"], "from": period(m0), "to": period(m1),
+                             "min_usd": fmt(round(commit * v2.uniform(0.05, 0.6), -2))})
+            m0, k = m1 + 1, k + 1
+        if v2.random() < 0.3:
+            minimums.append({"contract": c["contract"], "from": "", "to": "",
+                             "min_usd": fmt(round(commit * v2.uniform(0.1, 1.0), -2))})
     if contracts:
-        write(rng, out, "contracts.csv", ["contract", "provider", "from", "to", "commit_usd", "discount_pct"],
-              ["from", "to", "discount_pct"], contracts)
+        write(rng, out, "contracts.csv",
+              ["contract", "provider", "from", "to", "commit_usd", "discount_pct", "beyond_horizon"],
+              ["from", "to", "discount_pct", "beyond_horizon"], contracts)
+    if minimums:
+        write(v2, out, "minimums.csv", ["contract", "from", "to", "min_usd"], ["from", "to"], minimums)
 
     # ---- power (never on a backstop region)
     power = []
@@ -335,6 +379,57 @@ def generate(seed, out, size="small"):
     if rules:
         write(rng, out, "rules.csv", ["rule", "kind", "workload", "provider", "from", "to", "share", "mode"],
               ["from", "to", "share", "mode"], rules)
+    add_money(seed, out, size, start, end, hours)
+
+
+def add_money(seed, out, size, start, end, hours):
+    """Money (SPEC v2) in about 3 seeds of 5, from its own random stream so the rest of the scenario
+    is the same with or without it: workload revenue, finance.csv rows (opening cash, funding,
+    revenue, expense, some outside the horizon, a conditional tranche), min_cash_usd, and in about
+    half of them a funding_rate."""
+    rng = random.Random(seed * 104729 + 17 + {"small": 0, "medium": 1, "large": 2}[size])
+    if rng.random() < 0.4:
+        return
+    with open(os.path.join(out, "workloads.csv"), newline="") as f:
+        workloads = list(csv.DictReader(f))
+    with open(os.path.join(out, "demand.csv"), newline="") as f:
+        demand = list(csv.DictReader(f))
+    gpu = {w["workload"] for w in workloads if w["resource"] == "gpu"}
+    units = sum(float(d["quantity"]) * (2.0 if d["workload"] in gpu else 0.05) for d in demand)
+    monthly = max(1.0, units * hours / max(1, end - start + 1))  # a rough month's spend
+    for w in workloads:
+        hi = 8.0 if w["workload"] in gpu else 0.12
+        w["revenue_usd_per_unit_hour"] = fmt(round(rng.uniform(0, hi), 3)) if rng.random() < 0.7 else ""
+    write(rng, out, "workloads.csv", ["workload", "resource", "unmet_usd_per_unit_hour",
+                                      "revenue_usd_per_unit_hour"],
+          ["unmet_usd_per_unit_hour", "revenue_usd_per_unit_hour"], workloads)
+    rows = []
+    if rng.random() < 0.8:
+        rows.append({"period": period(start), "kind": "cash", "usd": fmt(round(rng.uniform(0, 6) * monthly, 2))})
+    for _ in range(rng.randint(0, 8)):
+        kind = rng.choice(["funding", "revenue", "expense"])
+        t = rng.randint(start - 2, end + 2)  # some outside the horizon (ignored)
+        rows.append({"period": period(t), "kind": kind, "usd": fmt(round(rng.uniform(0, 3) * monthly, 2)),
+                     "sigma": fmt(rng.choice([0, 0, 0.2]))})
+    if rng.random() < 0.3:
+        rows.append({"period": period(rng.randint(start, end)), "kind": "funding", "label": "tranche-b",
+                     "usd": fmt(round(rng.uniform(1, 10) * monthly, 2)), "conditional": "true"})
+    rng.shuffle(rows)
+    write(rng, out, "finance.csv", ["period", "kind", "usd", "sigma", "label", "conditional"],
+          ["sigma", "label", "conditional"], rows)
+    extra = []
+    if rng.random() < 0.5:
+        extra.append({"key": "min_cash_usd", "value": fmt(round(rng.uniform(0, 2) * monthly, 2))})
+    if rng.random() < 0.5:
+        extra.append({"key": "funding_rate", "value": fmt(rng.choice([0.06, 0.12, 0.3, 1.5]))})
+    if extra:
+        path = os.path.join(out, "settings.csv")
+        if os.path.exists(path):
+            with open(path, newline="") as f:
+                settings = list(csv.DictReader(f))
+        else:
+            settings = []
+        write(rng, out, "settings.csv", ["key", "value"], [], settings + extra)
 
 
 def main():

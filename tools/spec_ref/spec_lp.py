@@ -8,7 +8,15 @@ program of SPEC "The model" as read by docs/interpretation.md, solves it with
 HiGHS (simplex) and prints one JSON object:
 
   {"status": "optimal", "objective_usd", "usage_usd", "shortfall_usd",
-   "unmet_units", "variables", "rows"}
+   "unmet_units", "variables", "rows", "peak_funding_need_usd",
+   "peak_funding_need_period", "peak_unique", "cash": [...]}
+
+Money (SPEC v2): workloads.csv revenue_usd_per_unit_hour, finance.csv (cash at
+the horizon start, funding, revenue, expense; conditional=true funding rows are
+kept out of the ledger, docs/interpretation.md), settings min_cash_usd and
+funding_rate. With funding_rate, free columns cash[t] and g[t] >= 0 enter the
+model. "peak_unique" says whether every optimal plan has the same peak funding
+need (checked by minimising the peak and maximising it over the optimal face).
 
 or, when hard demand cannot be met,
 
@@ -35,6 +43,18 @@ HOLD_REL_TOL = 1e-9  # interpretation 7: relative tolerance on the first stage
 
 
 # --------------------------------------------------------------------------- input
+
+def quiet_highs():
+    """highspy >= 1.16 prints a banner on stdout when constructed: keep stdout for the JSON."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
 
 def read_rows(folder, name):
     """Rows of FOLDER/name as dicts with stripped cells; [] when the file is absent."""
@@ -84,6 +104,8 @@ class Scenario:
         self.months = list(range(self.start, self.end + 1))
         self.rate = float(settings["discount_rate"]) if settings.get("discount_rate") else 0.0
         self.hours = float(settings["hours_per_month"]) if settings.get("hours_per_month") else 730.0
+        self.min_cash = float(settings["min_cash_usd"]) if settings.get("min_cash_usd") else 0.0
+        self.funding_rate = float(settings["funding_rate"]) if settings.get("funding_rate") else None
 
         self.skus = {}
         for r in read_rows(folder, "skus.csv"):
@@ -98,7 +120,22 @@ class Scenario:
             self.workloads[cell(r, "workload")] = {
                 "resource": cell(r, "resource"),
                 "penalty": num(r, "unmet_usd_per_unit_hour", None),  # None = hard
+                "revenue": num(r, "revenue_usd_per_unit_hour", 0.0),
             }
+
+        # Money: opening cash; per month, finance.csv revenue + funding - expense (nominal).
+        self.opening_cash = 0.0
+        self.finance_rows = read_rows(folder, "finance.csv")
+        self.fixed = {}
+        self.flows = {}
+        for r in self.finance_rows:
+            kind, usd = cell(r, "kind"), float(cell(r, "usd"))
+            if kind == "cash":
+                self.opening_cash += usd
+                continue
+            if kind == "funding" and cell(r, "conditional") == "true":
+                continue
+            self.flows.setdefault(kind, []).append((month_index(cell(r, "period")), usd))
 
         self.perf_override = {}
         for r in read_rows(folder, "perf.csv"):
@@ -126,18 +163,55 @@ class Scenario:
                 "price": float(cell(r, "usd_per_unit_hour")),
             })
 
+        # SPEC v2: contracts may overlap; `beyond_horizon = prorate` owes the horizon's share of
+        # the commitment: (months of the window inside the horizon) / (months of the window).
         self.contracts = []
+        raw_window = {}
         for r in read_rows(folder, "contracts.csv"):
+            lo = month_index(cell(r, "from")) if cell(r, "from") else self.start
+            hi = month_index(cell(r, "to")) if cell(r, "to") else self.end
+            raw_window[cell(r, "contract")] = (lo, hi)
             win = self.window(r)
             if win is None:
                 continue
+            factor = 1.0
+            prorate = cell(r, "beyond_horizon") == "prorate"
+            if prorate:
+                factor = (win[1] - win[0] + 1) / (hi - lo + 1)
             self.contracts.append({
                 "contract": cell(r, "contract"),
                 "provider": cell(r, "provider"),
                 "window": win,
-                "commit": float(cell(r, "commit_usd")),
+                "commit": float(cell(r, "commit_usd")) * factor,
                 "discount_pct": num(r, "discount_pct", 0.0),
+                "prorate": prorate,
+                "factor": factor,
             })
+
+        self.has_money = (bool(self.finance_rows) or self.funding_rate is not None or self.min_cash > 0
+                          or any(w["revenue"] > 0 for w in self.workloads.values()))
+        for kind, rows in self.flows.items():
+            for t, usd in rows:
+                if self.start <= t <= self.end:
+                    sign = -1.0 if kind == "expense" else 1.0
+                    self.fixed[t] = self.fixed.get(t, 0.0) + sign * usd
+        # SPEC v2 minimums: a milestone inside its contract's window (blank ends = the contract's);
+        # one running past the horizon owes min_usd times its contract's pro-rating factor.
+        self.minimums = []
+        by_id = {c["contract"]: ci for ci, c in enumerate(self.contracts)}
+        for r in read_rows(folder, "minimums.csv"):
+            cid = cell(r, "contract")
+            if cid not in by_id:
+                continue  # its contract lies outside the horizon
+            c = self.contracts[by_id[cid]]
+            lo = month_index(cell(r, "from")) if cell(r, "from") else raw_window[cid][0]
+            hi = month_index(cell(r, "to")) if cell(r, "to") else raw_window[cid][1]
+            win = (max(lo, self.start), min(hi, self.end))
+            if win[0] > win[1]:
+                continue
+            factor = c["factor"] if (c["prorate"] and hi > self.end) else 1.0
+            self.minimums.append({"contract": by_id[cid], "window": win,
+                                  "min": float(cell(r, "min_usd")) * factor})
 
         self.power = []
         for r in read_rows(folder, "power.csv"):
@@ -183,11 +257,6 @@ class Scenario:
     def df(self, t):
         return (1.0 + self.rate) ** (-(t - self.start) / 12.0)
 
-    def discount_pct(self, provider, t):
-        for c in self.contracts:
-            if c["provider"] == provider and c["window"][0] <= t <= c["window"][1]:
-                return c["discount_pct"]
-        return 0.0
 
 
 def inside(win, t):
@@ -202,12 +271,14 @@ class Model:
     def __init__(self):
         self.cost = []
         self.upper = []
+        self.lower = []
         self.info = []  # per column: ("x", tranche_index, w, t) | ("u", w, t) | ("s", c) | ("e", w, t)
         self.rows = []
 
-    def col(self, cost, info, upper=INF):
+    def col(self, cost, info, upper=INF, lower=0.0):
         self.cost.append(cost)
         self.upper.append(upper)
+        self.lower.append(lower)
         self.info.append(info)
         return len(self.cost) - 1
 
@@ -247,17 +318,17 @@ def build(sc, elastic=False):
     by_ot = {}
     for oi, o in enumerate(sc.tranches):
         for t in range(o["window"][0], o["window"][1] + 1):
-            price = o["price"] * (1.0 - sc.discount_pct(o["provider"], t) / 100.0)
+            price = o["price"]  # list price: discounts are credits (SPEC v2)
             for w in sc.workloads:
                 if not sc.can_serve(w, o["sku"]) or not allowed(o["provider"], w, t):
                     continue
                 j = m.col(0.0 if elastic else sc.df(t) * price * H, ("x", oi, w, t))
                 by_wt.setdefault((w, t), []).append(j)
                 by_ot.setdefault((oi, t), []).append(j)
-    m.x_price = {}  # col -> nominal discounted price per unit-month
+    m.x_price = {}  # col -> nominal list price per unit-month
     for j, inf in enumerate(m.info):
         o = sc.tranches[inf[1]]
-        m.x_price[j] = o["price"] * (1.0 - sc.discount_pct(o["provider"], inf[3]) / 100.0) * H
+        m.x_price[j] = o["price"] * H
 
     def perf_of(j):
         _, oi, w, _ = m.info[j]
@@ -299,14 +370,56 @@ def build(sc, elastic=False):
             if entries:
                 m.row(-INF, p["max_mw"], entries)
 
-    # take-or-pay
+    # SPEC v2 credits: a[c,t] >= 0 for every contract and month of its window, costing
+    # -df(t) * d_c; per provider-month, sum_c a[c,t] <= L[p,t] (list spend).
+    list_terms = {}
+    for j, inf in enumerate(m.info):
+        if inf[0] == "x":
+            key = (provider_of(j), inf[3])
+            list_terms.setdefault(key, []).append(j)
+    m.credit = {}  # col -> (contract index, t)
+    credits_at = {}
     for ci, c in enumerate(sc.contracts):
+        d = c["discount_pct"] / 100.0
+        for t in range(c["window"][0], c["window"][1] + 1):
+            a = m.col(0.0 if elastic else -sc.df(t) * d, ("a", ci, t))
+            m.credit[a] = (ci, t)
+            credits_at.setdefault((c["provider"], t), []).append(a)
+    for (p, t), acols in credits_at.items():
+        entries = {a: 1.0 for a in acols}
+        for j in list_terms.get((p, t), []):
+            entries[j] = -m.x_price[j]
+        m.row(-INF, 0.0, entries)
+
+    # minimums: sum over the milestone's months of (1 - d_c) a[c,t] + s[m] >= min, s[m] at df(to)
+    def credit_col(ci, t):
+        for a, (cc, tt) in m.credit.items():
+            if cc == ci and tt == t:
+                return a
+        return None
+
+    min_cols = {}
+    for mi, mn in enumerate(sc.minimums):
+        ci = mn["contract"]
+        keep = 1.0 - sc.contracts[ci]["discount_pct"] / 100.0
         entries = {}
-        for j, inf in enumerate(m.info):
-            if inf[0] == "x" and provider_of(j) == c["provider"] and inside(c["window"], inf[3]):
-                entries[j] = m.x_price[j]
+        for t in range(mn["window"][0], mn["window"][1] + 1):
+            a = credit_col(ci, t)
+            if a is not None:
+                entries[a] = keep
+        sm = m.col(0.0 if elastic else sc.df(mn["window"][1]), ("sm", mi))
+        entries[sm] = 1.0
+        min_cols.setdefault(ci, []).append(sm)
+        m.row(mn["min"], INF, entries)
+
+    # take-or-pay: sum_t (1 - d_c) a[c,t] + s[c] + sum of its minimums' s[m] >= commit
+    for ci, c in enumerate(sc.contracts):
+        keep = 1.0 - c["discount_pct"] / 100.0
+        entries = {a: keep for a, (cc, _) in m.credit.items() if cc == ci}
         s = m.col(0.0 if elastic else sc.df(c["window"][1]), ("s", ci))
         entries[s] = 1.0
+        for sm in min_cols.get(ci, []):
+            entries[sm] = 1.0
         m.row(c["commit"], INF, entries)
 
     # shares: min_share, max_share, first_on/share (with the "cannot support" exception)
@@ -339,6 +452,42 @@ def build(sc, elastic=False):
                 for j in by_wt.get((w, t), []):
                     if provider_of(j) == p:
                         stage1[j] = stage1.get(j, 0.0) + perf_of(j)
+    # money: what each column pays and earns in which month (nominal)
+    paid = {}      # col -> (t, usd per unit)
+    earned = {}    # col -> (t, usd per unit)
+    for j, inf in enumerate(m.info):
+        if inf[0] == "x":
+            paid[j] = (inf[3], m.x_price[j])
+            rev = sc.workloads[inf[2]]["revenue"]
+            if rev > 0:
+                earned[j] = (inf[3], rev * H * perf_of(j))
+        elif inf[0] == "a":  # SPEC v2: paid at list price less sum_c d_c a[c,t]
+            paid[j] = (inf[2], -sc.contracts[inf[1]]["discount_pct"] / 100.0)
+        elif inf[0] == "s":
+            paid[j] = (sc.contracts[inf[1]]["window"][1], 1.0)  # a shortfall is paid in the month of its to
+        elif inf[0] == "sm":
+            paid[j] = (sc.minimums[inf[1]]["window"][1], 1.0)
+    m.paid, m.earned = paid, earned
+    if sc.funding_rate is not None and not elastic:
+        # cash[t] = cash[t-1] + fixed[t] + earned[t] - paid[t]; cash[t] + g[t] >= min_cash
+        prev = None
+        for t in sc.months:
+            c = m.col(0.0, ("cash", t), lower=-INF)
+            g = m.col(sc.df(t) * sc.funding_rate / 12.0, ("g", t))
+            entries = {c: 1.0}
+            if prev is not None:
+                entries[prev] = -1.0
+            for j, (tj, usd) in paid.items():
+                if tj == t:
+                    entries[j] = entries.get(j, 0.0) + usd
+            for j, (tj, usd) in earned.items():
+                if tj == t:
+                    entries[j] = entries.get(j, 0.0) - usd
+            rhs = sc.fixed.get(t, 0.0) + (sc.opening_cash if prev is None else 0.0)
+            m.row(rhs, rhs, entries)
+            m.row(sc.min_cash, INF, {c: 1.0, g: 1.0})
+            prev = c
+
     m.stage1 = stage1
     m.has_priority = any(r["kind"] == "first_on" and r["mode"] == "priority" for r in sc.rules)
     return m
@@ -352,7 +501,7 @@ def to_highs(m):
     lp.num_col_ = n
     lp.num_row_ = len(m.rows)
     lp.col_cost_ = np.array(m.cost, dtype=np.float64)
-    lp.col_lower_ = np.zeros(n)
+    lp.col_lower_ = np.array([lo if lo != -INF else -highspy.kHighsInf for lo in m.lower], dtype=np.float64)
     lp.col_upper_ = np.array([u if u != INF else highspy.kHighsInf for u in m.upper], dtype=np.float64)
     lows, ups, starts, index, value = [], [], [], [], []
     for lo, up, entries in m.rows:
@@ -371,7 +520,7 @@ def to_highs(m):
     lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
     lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
-    h = highspy.Highs()
+    h = quiet_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "simplex")
     h.passModel(lp)
@@ -404,6 +553,72 @@ def run(h):
     raise RuntimeError("HiGHS: " + h.modelStatusToString(status))
 
 
+def cash_terms(sc, m, t):
+    """cash[t] as (constant, {col: coef}) over the plan's columns."""
+    const = sc.opening_cash + sum(v for tt, v in sc.fixed.items() if tt <= t)
+    coefs = {}
+    for j, (tj, usd) in m.paid.items():
+        if tj <= t:
+            coefs[j] = coefs.get(j, 0.0) - usd
+    for j, (tj, usd) in m.earned.items():
+        if tj <= t:
+            coefs[j] = coefs.get(j, 0.0) + usd
+    return const, coefs
+
+
+def ledger(sc, m, x):
+    rows, peak, peak_t = [], 0.0, None
+    for t in sc.months:
+        const, coefs = cash_terms(sc, m, t)
+        cash = const + sum(a * x[j] for j, a in coefs.items())
+        need = max(0.0, sc.min_cash - cash)
+        if need > peak * (1 + 1e-9) + 1e-9:
+            peak, peak_t = need, t
+        rows.append({"period": period_name(t), "cash": cash, "funding_need": need})
+    return {"peak_funding_need_usd": peak,
+            "peak_funding_need_period": period_name(peak_t) if peak_t is not None else None,
+            "cash": rows}
+
+
+def peak_range(sc, m, objective):
+    """(least, largest) peak funding need over the plans whose cost is within 1e-10 (relative) of the optimum."""
+    base = Model()
+    base.cost, base.upper, base.lower, base.info = list(m.cost), list(m.upper), list(m.lower), list(m.info)
+    base.rows = list(m.rows)
+    base.row(-INF, objective + 1e-10 * max(1.0, abs(objective)),
+             {j: c for j, c in enumerate(m.cost) if c != 0.0})
+    n = len(base.cost)
+    # Largest: max over months of (min_cash - least cash[t]).
+    hi = 0.0
+    for t in sc.months:
+        const, coefs = cash_terms(sc, m, t)
+        probe = Model()
+        probe.cost = [0.0] * n
+        for j, a in coefs.items():
+            probe.cost[j] = a
+        probe.upper, probe.lower, probe.info, probe.rows = base.upper, base.lower, base.info, base.rows
+        h = to_highs(probe)
+        if run(h) != "optimal":
+            raise RuntimeError("peak probe did not solve")
+        least = const + h.getInfo().objective_function_value
+        hi = max(hi, sc.min_cash - least)
+    # Least: minimise z >= min_cash - cash[t] for every t, z >= 0.
+    probe = Model()
+    probe.cost, probe.upper, probe.lower, probe.info = [0.0] * n, list(base.upper), list(base.lower), list(base.info)
+    probe.rows = list(base.rows)
+    z = probe.col(1.0, ("z",))
+    for t in sc.months:
+        const, coefs = cash_terms(sc, m, t)
+        entries = dict(coefs)
+        entries[z] = 1.0
+        probe.row(sc.min_cash - const, INF, entries)
+    h = to_highs(probe)
+    if run(h) != "optimal":
+        raise RuntimeError("peak probe did not solve")
+    lo = h.getInfo().objective_function_value
+    return lo, hi
+
+
 def solve(folder):
     sc = Scenario(folder)
     m = build(sc)
@@ -412,14 +627,26 @@ def solve(folder):
     result = {"variables": n, "rows": len(m.rows)}
 
     if m.has_priority:
-        # Stage 1: maximise served units on the provider over all priority rules.
         idx = np.arange(n, dtype=np.int32)
-        c1 = np.zeros(n)
-        for j, v in m.stage1.items():
-            c1[j] = v
-        h.changeColsCost(n, idx, c1)
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        status = run(h)
+        status = "optimal"
+        # Stage 0 (the priority guard, SPEC v2): least unmet-demand penalty, then held.
+        penalty = np.array([c if inf[0] == "u" else 0.0 for c, inf in zip(m.cost, m.info)])
+        if penalty.any():
+            h.changeColsCost(n, idx, penalty)
+            status = run(h)
+            if status == "optimal":
+                z0 = float(penalty @ np.array(h.getSolution().col_value))
+                cols = [j for j in range(n) if penalty[j] != 0.0]
+                h.addRow(-highspy.kHighsInf, z0 + HOLD_REL_TOL * max(abs(z0), 1.0), len(cols),
+                         np.array(cols, dtype=np.int32), penalty[cols])
+        if status == "optimal":
+            # Stage 1: maximise served units on the provider over all priority rules.
+            c1 = np.zeros(n)
+            for j, v in m.stage1.items():
+                c1[j] = v
+            h.changeColsCost(n, idx, c1)
+            h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+            status = run(h)
         if status == "optimal":
             z1 = sum(v * x for v, x in zip(c1, h.getSolution().col_value))
             cols = sorted(m.stage1)
@@ -437,11 +664,19 @@ def solve(folder):
         x = h.getSolution().col_value
         objective = float(sum(c * v for c, v in zip(m.cost, x)))
         usage = float(sum(m.x_price[j] * x[j] for j in m.x_price))
-        shortfall = float(sum(x[j] for j, inf in enumerate(m.info) if inf[0] == "s"))
+        usage -= float(sum(sc.contracts[ci]["discount_pct"] / 100.0 * x[a] for a, (ci, _) in m.credit.items()))
+        shortfall = float(sum(x[j] for j, inf in enumerate(m.info) if inf[0] in ("s", "sm")))
         unmet = float(sum(x[j] for j, inf in enumerate(m.info) if inf[0] == "u"))
         out = {"status": "optimal", "objective_usd": objective, "usage_usd": usage,
                "shortfall_usd": shortfall, "unmet_units": unmet}
         out.update(result)
+        out.update(ledger(sc, m, x))
+        if sc.has_money and not m.has_priority:
+            lo, hi = peak_range(sc, m, objective)
+            out["peak_unique"] = hi - lo <= 1e-6 * max(1.0, abs(hi))
+            out["peak_range"] = [lo, hi]
+        else:
+            out["peak_unique"] = False
         return out
 
     # Infeasible: make every hard demand elastic, minimise the total hard shortfall.

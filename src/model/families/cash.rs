@@ -16,6 +16,7 @@
 //! model's rows and the reported ledger (`solution::cash`) both evaluate them.
 
 use crate::model::lp::{Lp, RowName, Sense, Var};
+use crate::model::spend::Credit;
 use crate::model::variables::Columns;
 use crate::scenario::{ContractId, ProviderId, Scenario};
 
@@ -27,7 +28,8 @@ pub enum Payee {
         provider: ProviderId,
         contract: Option<ContractId>,
     },
-    /// A take-or-pay shortfall, paid in the last month of the contract's window.
+    /// A take-or-pay shortfall (the contract's own or one of its minimums'), paid in the month of
+    /// its `to`.
     Shortfall { contract: ContractId },
 }
 
@@ -40,45 +42,61 @@ pub struct PaidTerm {
     pub payee: Payee,
 }
 
-/// Every column's payment: nominal USD paid in the month it is paid.
-pub fn paid_terms(sc: &Scenario, lp: &Lp) -> Vec<PaidTerm> {
-    let h = sc.hours_per_month;
+/// Every column's payment: nominal USD paid in the month it is paid. Spend comes from the one
+/// spend accounting (`model::spend`): `L[p,t] - sum_c d_c a[c,t]`, with `a = L` where one contract
+/// is in force; shortfalls of contracts and of their minimums are paid in the month of their `to`.
+pub fn paid_terms(sc: &Scenario, cols: &Columns, lp: &Lp) -> Vec<PaidTerm> {
+    let spend = &cols.spend;
+    let d = |c: ContractId| sc.contracts[c.0].discount_pct / 100.0;
     let mut out = Vec::new();
-    for (j, var) in lp.vars.iter().enumerate() {
-        match *var {
-            Var::Alloc { offer, t, .. } => {
-                let provider = sc.offers[offer.0].provider;
+    for p in 0..sc.providers.len() {
+        let provider = ProviderId(p);
+        for t in 0..sc.periods {
+            let k = p * sc.periods + t;
+            let list = &spend.list[k];
+            let push = |out: &mut Vec<PaidTerm>, column, usd_per_unit, contract| {
                 out.push(PaidTerm {
                     t,
-                    column: j,
-                    usd_per_unit: sc.effective_price(offer, t) * h,
-                    payee: Payee::Usage {
-                        provider,
-                        contract: sc.contract_at(provider, t),
-                    },
-                });
+                    column,
+                    usd_per_unit,
+                    payee: Payee::Usage { provider, contract },
+                })
+            };
+            match spend.credit.get(k).unwrap_or(&Credit::None) {
+                Credit::None => list
+                    .iter()
+                    .for_each(|&(j, usd)| push(&mut out, j, usd, None)),
+                Credit::Sole(c) => list
+                    .iter()
+                    .for_each(|&(j, usd)| push(&mut out, j, usd * (1.0 - d(*c)), Some(*c))),
+                // List spend is paid in full; each credited dollar moves from "no contract" to
+                // its contract at (1 - d_c): in all, L - sum_c d_c a[c,t].
+                Credit::Split(credits) => {
+                    list.iter()
+                        .for_each(|&(j, usd)| push(&mut out, j, usd, None));
+                    for &(c, j) in credits {
+                        push(&mut out, j, -1.0, None);
+                        push(&mut out, j, 1.0 - d(c), Some(c));
+                    }
+                }
             }
-            Var::AllocBeyondCommit { offer, t, .. } => out.push(PaidTerm {
-                t,
-                column: j,
-                usd_per_unit: sc.offers[offer.0].usd_per_unit_hour * h,
-                payee: Payee::Usage {
-                    provider: sc.offers[offer.0].provider,
-                    contract: None,
-                },
-            }),
-            Var::Shortfall { contract } => out.push(PaidTerm {
-                t: sc.contracts[contract.0].window.last,
-                column: j,
-                usd_per_unit: 1.0,
-                payee: Payee::Shortfall { contract },
-            }),
-            Var::Unmet { .. }
-            | Var::Slack { .. }
-            | Var::Commit { .. }
-            | Var::FundingNeed { .. }
-            | Var::CashCushion { .. } => {}
         }
+    }
+    for (j, var) in lp.vars.iter().enumerate() {
+        let (t, contract) = match *var {
+            Var::Shortfall { contract } => (sc.contracts[contract.0].window.last, contract),
+            Var::MinimumShortfall { minimum } => {
+                let m = &sc.minimums[minimum.0];
+                (m.window.last, m.contract)
+            }
+            _ => continue,
+        };
+        out.push(PaidTerm {
+            t,
+            column: j,
+            usd_per_unit: 1.0,
+            payee: Payee::Shortfall { contract },
+        });
     }
     out
 }
@@ -122,12 +140,12 @@ fn magnitude(sc: &Scenario) -> f64 {
     (m.opening_cash + m.min_cash_usd + flows + commits).max(1.0)
 }
 
-pub fn add(sc: &Scenario, _cols: &Columns, lp: &mut Lp) {
+pub fn add(sc: &Scenario, cols: &Columns, lp: &mut Lp) {
     let Some(rate) = sc.money.funding_rate else {
         return;
     };
     let mut month_terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); sc.periods];
-    for p in paid_terms(sc, lp) {
+    for p in paid_terms(sc, cols, lp) {
         month_terms[p.t].push((p.column, p.usd_per_unit));
     }
     for (t, j, r) in revenue_terms(sc, lp) {

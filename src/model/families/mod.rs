@@ -3,7 +3,9 @@
 
 pub mod capacity;
 pub mod cash;
+pub mod credit;
 pub mod demand;
+pub mod minimums;
 pub mod power;
 pub mod rules;
 pub mod take_or_pay;
@@ -20,7 +22,9 @@ pub const FAMILIES: &[(&str, Family)] = &[
     ("demand", demand::add),
     ("capacity", capacity::add),
     ("power", power::add),
+    ("credit", credit::add),
     ("take_or_pay", take_or_pay::add),
+    ("minimums", minimums::add),
     ("shares", rules::shares::add),
     ("first_on", rules::first_on::add),
     // Last: its rows take every payment column declared before it.

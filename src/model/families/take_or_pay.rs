@@ -1,33 +1,32 @@
 //! Take-or-pay commitments, for each contract `c`:
-//! `sum over months in c's window and tranches of c.provider of price_c * H * x + s[c] >= commit_usd`,
-//! with `price_c` the tranche price after the contract's discount. Spend is nominal (not discounted):
-//! a commitment is burned in dollars of the day.
+//! `sum_t (1 - d_c) * a[c,t] + s[c] + sum over c's minimums m of s[m] >= owed_c`, where `a[c,t]` is
+//! the list spend credited to `c` (`model::spend`; all of the provider's spend where `c` is the
+//! only contract in force, which is version 1's row) and `owed_c` is `commit_usd`, pro-rated with
+//! `beyond_horizon = prorate`. Spend is nominal: a commitment is burned in dollars of the day.
 
 use crate::model::lp::{Lp, RowName, Sense};
 use crate::model::variables::Columns;
-use crate::scenario::{ContractId, OfferId, Scenario};
+use crate::scenario::{ContractId, Scenario};
 
 pub fn add(sc: &Scenario, cols: &Columns, lp: &mut Lp) {
     for (c, contract) in sc.contracts.iter().enumerate() {
-        let mut terms = Vec::new();
-        for (o, offer) in sc.offers.iter().enumerate() {
-            if offer.provider != contract.provider {
-                continue;
-            }
-            for &(t, _, j) in &cols.by_offer[o] {
-                if contract.window.contains(t) {
-                    terms.push((j, sc.effective_price(OfferId(o), t) * sc.hours_per_month));
-                }
+        let contract_id = ContractId(c);
+        let mut terms = cols
+            .spend
+            .burn_terms(sc, contract_id, contract.window.months());
+        terms.push((cols.shortfall[c], 1.0));
+        for (m, min) in sc.minimums.iter().enumerate() {
+            if min.contract == contract_id {
+                terms.push((cols.minimum_shortfall[m], 1.0));
             }
         }
-        terms.push((cols.shortfall[c], 1.0));
         lp.add_row(
             RowName::TakeOrPay {
-                contract: ContractId(c),
+                contract: contract_id,
             },
             terms,
             Sense::Ge,
-            contract.commit_usd,
+            contract.owed_usd,
         );
     }
 }
