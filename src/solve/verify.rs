@@ -123,7 +123,10 @@ pub fn check_to(
 ) -> Verdict {
     let x = printed_values(lp, objective, &outcome.x);
     let value = sum(objective.iter().zip(&x).map(|(c, v)| c * v));
-    let scale = value.abs().max(1.0);
+    // Relative to the plan's gross cost (credits and discounts can cancel it to near 0), with a
+    // floor of half a cent: below that every report prints the same plan.
+    let gross = sum(objective.iter().zip(&x).map(|(c, v)| (c * v).abs()));
+    let scale = value.abs().max(gross).max(1.0);
     let mut problem = None;
     let mut badness: f64 = 0.0;
     // Non-negativity.
@@ -158,7 +161,7 @@ pub fn check_to(
     if problem.is_none() {
         if let Some(reported) = outcome.objective {
             let rel = (reported - value).abs() / scale;
-            if rel > OBJECTIVE_TOL {
+            if rel > OBJECTIVE_TOL && (reported - value).abs() > DOLLAR_NOISE_ABS {
                 badness = rel / OBJECTIVE_TOL;
                 problem = Some(format!(
                     "the objective recomputed from the printed plan, {value}, differs from the solver's, {reported} \
@@ -180,7 +183,7 @@ pub fn check_to(
                 .zip(duals)
                 .map(|(r, d)| d.abs() * residual(r, &x).0));
             let gap = sign * value + bought - bound;
-            if !(gap <= optimality * scale) {
+            if !(gap <= optimality * scale || gap <= DOLLAR_NOISE_ABS) {
                 badness = if gap.is_nan() {
                     f64::INFINITY
                 } else {

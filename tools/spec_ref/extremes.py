@@ -85,12 +85,31 @@ def mutate(seed, out):
         write(os.path.join(out, "contracts.csv"), cols, contracts)
 
 
+def strip_money(out):
+    """Money is not what this generator tests (spreads are): with $1e12 tranches in the cash rows the
+    independent model's own simplex returns Unknown, so the ledger's inputs are left out."""
+    finance = os.path.join(out, "finance.csv")
+    if os.path.exists(finance):
+        os.remove(finance)
+    path = os.path.join(out, "settings.csv")
+    if os.path.exists(path):
+        cols, rows = read(path)
+        rows = [r for r in rows if r["key"] not in ("min_cash_usd", "funding_rate")]
+        write(path, cols, rows)
+    cols, workloads = read(os.path.join(out, "workloads.csv"))
+    if "revenue_usd_per_unit_hour" in cols:
+        cols = [c for c in cols if c != "revenue_usd_per_unit_hour"]
+        workloads = [{k: v for k, v in w.items() if k in cols} for w in workloads]
+        write(os.path.join(out, "workloads.csv"), cols, workloads)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, required=True)
     ap.add_argument("out_dir")
     args = ap.parse_args()
     random_scenario.generate(args.seed, args.out_dir, "small")
+    strip_money(args.out_dir)
     mutate(args.seed, args.out_dir)
     return 0
 
