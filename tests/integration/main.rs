@@ -6,6 +6,7 @@ mod cli;
 mod differential;
 mod explain;
 mod fixtures;
+mod fuzz;
 mod odd_inputs;
 mod out_safety;
 mod reference;
