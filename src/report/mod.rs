@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod output;
 pub mod plan_json;
 pub mod svg;
+pub mod sweep;
 pub mod tables;
 pub mod validate;
 
@@ -48,4 +49,17 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
 /// Writes `files` as the folder `out` without an input folder to protect; see [`write_folder_guarded`].
 pub fn write_folder(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
     write_folder_guarded(out, None, false, files)
+}
+
+/// As [`write_folder_guarded`], for file names built at run time (which may hold folders:
+/// `cases/<case>/summary.md`).
+pub fn write_named(
+    out: &Path,
+    input_dir: Option<&Path>,
+    force: bool,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<()> {
+    let (names, bytes): (Vec<String>, Vec<Vec<u8>>) = files.into_iter().unzip();
+    let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(bytes).collect();
+    write_folder_guarded(out, input_dir, force, &files)
 }

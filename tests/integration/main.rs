@@ -11,5 +11,7 @@ mod odd_inputs;
 mod out_safety;
 mod reference;
 mod reports;
+mod slurm;
+mod sweep;
 mod uncertainty;
 mod util;
