@@ -250,14 +250,18 @@ pub enum Command {
                             with its price per demand-unit-hour (after perf and contract discounts), the units \
                             chosen, and for every option the constraints that make it dearer or cheaper than its \
                             price (tranche full, site power at its limit, a commitment in shortfall that makes spend \
-                            there free, a share rule at its bound), or the rule that keeps the workload off it."
+                            there free, a share rule at its bound), or the rule that keeps the workload off it. \
+                            Without --workload: the month's cash (revenue, funding, expenses, what is paid to whom \
+                            under which contract, the funding need, and with funding_rate what one more dollar that \
+                            month is worth)."
     )]
     Explain {
         /// The scenario folder.
         dir: PathBuf,
-        /// The workload id, e.g. training.
+        /// The workload id, e.g. training. Without it, the month's cash is explained: what is paid,
+        /// to whom, under which contract, and what one more dollar of funding is worth.
         #[arg(long)]
-        workload: String,
+        workload: Option<String>,
         /// The month, YYYY-MM.
         #[arg(long)]
         period: String,
@@ -273,7 +277,7 @@ pub fn run(cli: Cli) -> Result<()> {
             workload,
             period,
             solver,
-        } => explain(&dir, &workload, &period, solver),
+        } => explain(&dir, workload.as_deref(), &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
         Command::Synth { size, seed, out } => {
             report::write_folder_guarded(&out, None, false, &crate::synth::files(size, seed))
@@ -340,15 +344,19 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Result<()> {
+fn explain(dir: &Path, workload: Option<&str>, period: &str, solver: SolverChoice) -> Result<()> {
     let sc = crate::load(dir)?;
-    let w = sc.workload_id(workload).ok_or_else(|| {
-        let known: Vec<&str> = sc.workloads.iter().map(|w| w.id.as_str()).collect();
-        Error::Usage(format!(
-            "unknown workload '{workload}' (known: {})",
-            known.join(", ")
-        ))
-    })?;
+    let w = workload
+        .map(|workload| {
+            sc.workload_id(workload).ok_or_else(|| {
+                let known: Vec<&str> = sc.workloads.iter().map(|w| w.id.as_str()).collect();
+                Error::Usage(format!(
+                    "unknown workload '{workload}' (known: {})",
+                    known.join(", ")
+                ))
+            })
+        })
+        .transpose()?;
     let month = crate::scenario::Month::parse(period).map_err(Error::Usage)?;
     let t = sc.period_index(month).ok_or_else(|| {
         Error::Usage(format!(
@@ -358,10 +366,13 @@ fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Re
         ))
     })?;
     let (model, sol) = crate::solve_with_model(&sc, solver)?;
-    print!(
-        "{}",
-        crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
-    );
+    match w {
+        Some(w) => print!(
+            "{}",
+            crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
+        ),
+        None => print!("{}", crate::analysis::cash::explain_month(&sc, &sol, t)),
+    }
     Ok(())
 }
 

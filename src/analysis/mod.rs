@@ -1,5 +1,6 @@
 //! What-if studies built on the pipeline: re-solves of modified scenarios.
 
+pub mod cash;
 pub mod clauses;
 pub mod commit;
 pub mod diff;

@@ -62,7 +62,11 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
             }
             Var::Unmet { workload, .. } => unmet[workload.0] += v,
             Var::Shortfall { contract } => shortfall[contract.0] = v,
-            Var::Slack { .. } | Var::Commit { .. } | Var::AllocBeyondCommit { .. } => {}
+            Var::Slack { .. }
+            | Var::Commit { .. }
+            | Var::AllocBeyondCommit { .. }
+            | Var::FundingNeed { .. }
+            | Var::CashCushion { .. } => {}
         }
     }
     SampleOutcome {

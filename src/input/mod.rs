@@ -74,6 +74,7 @@ pub struct Tables {
     pub contracts: Option<Table>,
     pub power: Option<Table>,
     pub rules: Option<Table>,
+    pub finance: Option<Table>,
 }
 
 impl Tables {
@@ -116,6 +117,7 @@ pub fn read_folder(dir: &Path, diags: &mut Diagnostics) -> Tables {
         contracts: read(&schema::CONTRACTS),
         power: read(&schema::POWER),
         rules: read(&schema::RULES),
+        finance: read(&schema::FINANCE),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::format::{units, usd};
 use super::metrics::Metrics;
-use super::svg::{lines, stacked_bars, Series};
+use super::svg::{lines, signed_line, stacked_bars, Series};
 use std::collections::BTreeMap;
 
 pub(crate) const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1100px;margin:24px auto;\
@@ -221,6 +221,26 @@ pub fn report(m: &Metrics, summary_md: &str) -> Vec<u8> {
             &money,
         ));
     }
+    let cash = Series {
+        name: "cash balance".into(),
+        values: m.cash.rows.iter().map(|r| r.cash).collect(),
+    };
+    let need = Series {
+        name: "funding need".into(),
+        values: m.cash.rows.iter().map(|r| r.funding_need).collect(),
+    };
+    charts.push_str(&signed_line(
+        "cash",
+        &format!(
+            "Cash balance at month end (nominal USD); shaded: funding need below the {} minimum",
+            usd(m.cash.min_cash_usd)
+        ),
+        months,
+        &cash,
+        None,
+        Some((&need, m.cash.min_cash_usd)),
+        &money,
+    ));
     let mut unmet = by_month(
         months,
         m.unmet

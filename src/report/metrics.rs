@@ -108,6 +108,8 @@ pub struct Totals {
     pub usage_pv_usd: f64,
     pub shortfall_pv_usd: f64,
     pub unmet_pv_usd: f64,
+    /// Interest on the funding need (with `funding_rate`), present value.
+    pub funding_pv_usd: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,6 +145,8 @@ pub struct Metrics {
     pub clauses: Option<Vec<crate::analysis::clauses::ClausePrice>>,
     /// Filled by `simulate`.
     pub risk: Option<crate::analysis::risk::Risk>,
+    /// The cash ledger and funding need.
+    pub cash: super::money::CashReport,
 }
 
 pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
@@ -286,6 +290,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         usage_pv_usd: usage_pv,
         shortfall_pv_usd: shortfall_pv,
         unmet_pv_usd: unmet_pv,
+        funding_pv_usd: sol.cash.funding_cost_pv_usd,
     };
 
     Metrics {
@@ -314,6 +319,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         marginal: marginal(sc, sol),
         clauses: None,
         risk: None,
+        cash: super::money::compute(sc, sol),
     }
 }
 
@@ -384,6 +390,13 @@ pub fn describe_row(
             format!("commitment of {}", sc.contracts[contract.0].id),
             "USD committed",
             sc.contracts[contract.0].window.last,
+        ),
+        RowName::Cash { t } => (
+            "cash",
+            sc.month(t).to_string(),
+            "cash balance".into(),
+            "USD of funding",
+            t,
         ),
         RowName::PriorityHold => (
             "priority_hold",

@@ -6,6 +6,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod metrics;
+pub mod money;
 pub mod output;
 pub mod plan_json;
 pub mod svg;
@@ -28,6 +29,7 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
         ("contracts.csv", tables::contracts(m)),
         ("unmet.csv", tables::unmet(m)),
         ("marginal_costs.csv", tables::marginal_costs(m)),
+        ("cash.csv", tables::cash(m)),
     ];
     let memo = markdown::summary(m);
     files.push((

@@ -47,6 +47,32 @@ pub fn allocation(m: &Metrics) -> Vec<u8> {
     )
 }
 
+/// `cash.csv`: SPEC's cash ledger, one row per month.
+pub fn cash(m: &Metrics) -> Vec<u8> {
+    to_csv(
+        &[
+            "period",
+            "revenue",
+            "funding",
+            "expense",
+            "paid",
+            "cash",
+            "funding_need",
+        ],
+        m.cash.rows.iter().map(|r| {
+            vec![
+                r.period.clone(),
+                num(r.revenue, USD_DP),
+                num(r.funding, USD_DP),
+                num(r.expense, USD_DP),
+                num(r.paid, USD_DP),
+                num(r.cash, USD_DP),
+                num(r.funding_need, USD_DP),
+            ]
+        }),
+    )
+}
+
 pub fn provider_spend(m: &Metrics) -> Vec<u8> {
     to_csv(
         &["period", "provider", "usd", "share"],

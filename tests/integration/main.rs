@@ -7,6 +7,7 @@ mod differential;
 mod explain;
 mod fixtures;
 mod fuzz;
+mod money;
 mod odd_inputs;
 mod out_safety;
 mod reference;
