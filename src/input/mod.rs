@@ -132,6 +132,20 @@ pub fn read_table(
 ) -> Option<Table> {
     let path = dir.join(schema.name);
     let display = path.display().to_string();
+    // Only regular files (or symlinks to them) are opened: opening a named pipe blocks until
+    // someone writes to it, and a device may never end.
+    match std::fs::metadata(&path) {
+        Ok(m) if !m.is_file() => {
+            diags.push(
+                &display,
+                1,
+                WHOLE_FILE,
+                format!("not a regular file ({})", kind_of(&m.file_type())),
+            );
+            return None;
+        }
+        _ => {}
+    }
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -146,6 +160,22 @@ pub fn read_table(
         }
     };
     Some(parse_table(schema, display, &bytes, diags))
+}
+
+/// What a non-regular file is, for the message.
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
 }
 
 /// Parses file contents; public for tests and fuzzing.
@@ -299,7 +329,8 @@ fn check_header(
                     line,
                     shown,
                     format!(
-                        "unknown column '{name}' (expected: {})",
+                        "unknown column '{}' (expected: {})",
+                        crate::diagnostics::echo(name),
                         expected.join(", ")
                     ),
                 );

@@ -155,7 +155,7 @@ pub const DEMAND: FileSchema = FileSchema {
             false,
             Number,
             "0",
-            "log-normal spread of the demand, for uncertainty studies",
+            "log-normal spread of the demand (std. dev. of ln demand, at most 3), for uncertainty studies",
         ),
     ],
 };

@@ -45,6 +45,7 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         "priority_served_units": m.priority_served_units,
         "solver": m.solver,
         "solver_note": m.solver_note,
+        "warnings": m.warnings,
         "model": { "variables": m.variables, "rows": m.rows, "nonzeros": m.nonzeros },
         "contracts": m.contracts.iter().map(|c| json!({
             "contract": c.contract,

@@ -39,6 +39,18 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         if t.unmet_units > 0.0 { format!(" (penalty {})", usd(t.unmet_penalty_usd)) } else { String::new() }
     );
 
+    if !m.warnings.is_empty() {
+        let _ = writeln!(s, "## Warnings\n");
+        let _ = writeln!(
+            s,
+            "The input has {} warning(s): the plan was made, but check these lines.\n",
+            m.warnings.len()
+        );
+        for w in &m.warnings {
+            let _ = writeln!(s, "- `{}`", w.replace('`', "'"));
+        }
+        let _ = writeln!(s);
+    }
     let _ = writeln!(s, "## Totals\n");
     let _ = writeln!(s, "| item | nominal | present value |\n|---|---:|---:|");
     let _ = writeln!(

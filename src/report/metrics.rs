@@ -143,6 +143,8 @@ pub struct Metrics {
     pub hours_per_month: f64,
     pub solver: String,
     pub solver_note: Option<String>,
+    /// The input's warnings (`file:line: column: message`), as `validate` prints them.
+    pub warnings: Vec<String>,
     pub variables: usize,
     pub rows: usize,
     pub nonzeros: usize,
@@ -338,6 +340,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         hours_per_month: h,
         solver: sol.solver.to_string(),
         solver_note: sol.note.clone(),
+        warnings: sc.notes.warnings.iter().map(|w| w.to_string()).collect(),
         variables: sol.variables,
         rows: sol.rows.len(),
         nonzeros: sol.nonzeros,
