@@ -32,6 +32,9 @@ runuser -u munge -- /usr/sbin/munged --force \
     --socket="$SOCKET" --key-file="$SCRATCH/munge/munge.key" \
     --pid-file="$SCRATCH/munge/munged.pid" --log-file="$SCRATCH/munge/munged.log" \
     --seed-file="$SCRATCH/munge/munged.seed"
+# munged writes its pid file once it has forked: wait for it (bounded) before recording it.
+i=0
+while [ ! -s "$SCRATCH/munge/munged.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 cp "$SCRATCH/munge/munged.pid" "$SCRATCH/munged.pid"
 
 sed -e "s|@HOST@|$HOST|g" -e "s|@CPUS@|$CPUS|g" -e "s|@SCRATCH@|$SCRATCH|g" \

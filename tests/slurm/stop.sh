@@ -2,9 +2,9 @@
 # Stops the cluster tests/slurm/start.sh started in SCRATCH: each daemon by its pid file, never
 # by name. Safe to run twice, or after a start that failed half way.
 SCRATCH=${1:?usage: stop.sh SCRATCH}
-for name in slurmd slurmctld munged; do
+for name in slurmd slurmctld munged munge/munged; do
     f="$SCRATCH/$name.pid"
-    [ -f "$f" ] || continue
+    [ -s "$f" ] || continue
     pid=$(cat "$f")
     if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
         i=0
