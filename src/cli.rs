@@ -1,5 +1,6 @@
 //! The command line: clap derive definitions and what each command does.
 
+use crate::analysis::shard::{self, Manifest, Shard};
 use crate::error::{Error, Result};
 use crate::solve::SolverChoice;
 use crate::{input::schema, report};
@@ -53,6 +54,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         /// LP solver; highs and microlp need the cargo features of the same name.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
@@ -91,11 +96,19 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>-simulate/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Solve every sample from scratch even when warm starts are available (to measure them).
         #[arg(long)]
         cold: bool,
+        /// Run only shard K of N (samples in chunks of 10, chunk c to shard c % N + 1) and write a
+        /// partial result folder for `capplan merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -121,8 +134,78 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>-commit/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// What-if cases: the base folder with overrides, each case validated and solved in parallel.
+    #[command(
+        long_about = "Solve the base folder and every case of a cases file, in parallel, and write sweep.csv (per \
+                      case: status, objective, change against the base, spend per provider, shortfall, unmet \
+                      demand), sweep.md and sweep.html (a tornado chart of the objective changes and small \
+                      multiples of spend per provider). A case is one or more rows of the cases file \
+                      `case,file,select,column,op,value`, each an override applied in memory to the base folder's \
+                      tables before the case is validated like a folder: op scale, add (number columns), set (any \
+                      column) or shift_months (moves from/to/period months, for slips; `*` shifts all of a \
+                      file's month columns, blank from/to are the horizon's ends). select is `*` or \
+                      `column=value` filters joined by `;`, with `|` between alternatives, e.g. \
+                      `provider=aws;sku=gb200|gb300`; an override that selects no row is an error. Every bad \
+                      row is reported at once as cases.csv:line: column: message (exit 2). Example: \
+                      inputs/what-if/cases.csv.",
+        after_long_help = schema::help_text()
+    )]
+    Sweep {
+        /// The base scenario folder.
+        dir: PathBuf,
+        /// The cases file (CSV: case,file,select,column,op,value).
+        #[arg(long)]
+        cases: PathBuf,
+        /// Where to write the reports [default: reports/<folder name>-sweep/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        solver: SolverChoice,
+        /// Also write every case's full report folder, as cases/<case>/.
+        #[arg(long)]
+        keep_plans: bool,
+        /// Run only shard K of N (item i = base then the cases in order, item i to shard i % N + 1)
+        /// and write a partial result folder for `capplan merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Merge the partial result folders of `simulate --shard` or `sweep --shard` into the reports.
+    #[command(
+        long_about = "Merge shards 1..N of one `simulate` or `sweep` run (each written with --shard K/N) into the \
+                      reports the unsharded run writes, byte for byte. Refuses (exit 2, naming the folders) parts \
+                      of different commands, scenarios, seeds, arguments or capplan versions, and missing or \
+                      duplicated shards. Merging `simulate` reads the scenario folder again (the path in the \
+                      manifests, relative to the current folder) to solve the plan, and refuses if its content \
+                      changed."
+    )]
+    Merge {
+        /// The part folders, in any order.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Where to write the merged reports.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -192,29 +275,55 @@ pub fn run(cli: Cli) -> Result<()> {
             solver,
         } => explain(&dir, &workload, &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
-        Command::Synth { size, seed, out } => crate::synth::write(size, seed, &out)
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", out.display()))),
+        Command::Synth { size, seed, out } => {
+            report::write_folder_guarded(&out, None, false, &crate::synth::files(size, seed))
+        }
         Command::Commit {
             dir,
             samples,
             seed,
             out,
+            force,
             solver,
             quiet,
-        } => commit(&dir, samples, seed, out, solver, quiet),
+        } => commit(&dir, samples, seed, out, force, solver, quiet),
         Command::Simulate {
             dir,
             samples,
             seed,
             out,
+            force,
             solver,
             cold,
+            shard,
             quiet,
-        } => simulate(&dir, samples, seed, out, solver, cold, quiet),
+        } => match shard {
+            Some(shard) => {
+                simulate_shard(&dir, samples, seed, out, force, solver, cold, shard, quiet)
+            }
+            None => simulate(&dir, samples, seed, out, force, solver, cold, quiet),
+        },
+        Command::Sweep {
+            dir,
+            cases,
+            out,
+            force,
+            solver,
+            keep_plans,
+            shard,
+            quiet,
+        } => sweep(&dir, &cases, out, force, solver, keep_plans, shard, quiet),
+        Command::Merge {
+            parts,
+            out,
+            force,
+            quiet,
+        } => merge(&parts, &out, force, quiet),
         Command::Validate { dir } => validate(&dir),
         Command::Plan {
             dir,
             out,
+            force,
             solver,
             price_clauses,
             quiet,
@@ -222,6 +331,7 @@ pub fn run(cli: Cli) -> Result<()> {
         } => plan(
             &dir,
             out,
+            force,
             solver,
             price_clauses,
             quiet,
@@ -255,11 +365,13 @@ fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Re
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn simulate(
     dir: &Path,
     samples: u64,
     seed: u64,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     cold: bool,
     quiet: bool,
@@ -270,6 +382,7 @@ fn simulate(
     }
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-simulate", sc.name)));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     let solution = crate::solve(&sc, solver)?;
     let mut metrics = report::metrics::compute(&sc, &solution);
     let started = std::time::Instant::now();
@@ -277,7 +390,7 @@ fn simulate(
         .map_err(|e| Error::Solver(format!("{e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     metrics.risk = Some(risk);
-    report::write_folder(&out, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
     if !quiet {
         println!(
             "{}: {samples} samples in {seconds:.2} s ({:.3} s each): {}",
@@ -295,6 +408,7 @@ fn commit(
     samples: u64,
     seed: u64,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     quiet: bool,
 ) -> Result<()> {
@@ -310,6 +424,7 @@ fn commit(
         )));
     }
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-commit", sc.name)));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     let study = crate::analysis::commit::run(&sc, seed, samples, solver, quiet).map_err(|e| match e {
         crate::solve::SolveError::Infeasible => Error::Infeasible(
             "infeasible: some sizing sample cannot meet its hard demand at any commitment; give the workloads an \
@@ -318,7 +433,12 @@ fn commit(
         ),
         crate::solve::SolveError::Failed(m) => Error::Solver(m),
     })?;
-    report::write_folder(&out, &crate::analysis::commit::render(&sc, &study, seed))?;
+    report::write_folder_guarded(
+        &out,
+        Some(dir),
+        force,
+        &crate::analysis::commit::render(&sc, &study, seed),
+    )?;
     if !quiet {
         for r in &study.recommendations {
             let c = &sc.contracts[r.contract.0];
@@ -343,6 +463,7 @@ fn diff(old: &Path, new: &Path, csv: Option<&Path>) -> Result<()> {
     let changes = crate::analysis::diff::compare(old, new)?;
     print!("{}", crate::analysis::diff::table(&changes));
     if let Some(path) = csv {
+        report::check_file_target("--csv", path, &[old, new])?;
         std::fs::write(path, crate::analysis::diff::csv(&changes))
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
     }
@@ -359,9 +480,11 @@ fn validate(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn plan(
     dir: &Path,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     price_clauses: bool,
     quiet: bool,
@@ -370,7 +493,9 @@ fn plan(
     require_built(solver)?;
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     if let Some(path) = export_mps {
+        report::check_file_target("--export-mps", path, &[dir])?;
         let model = crate::model::build(&sc, false);
         std::fs::write(path, crate::solve::mps::write(&sc, &model.lp))
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
@@ -395,7 +520,7 @@ fn plan(
             quiet,
         ));
     }
-    report::write_folder(&out, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
     if !quiet {
         let t = &metrics.totals;
         println!(
@@ -412,6 +537,217 @@ fn plan(
         }
     }
     Ok(())
+}
+
+/// The options of a simulate run that change its result, for the shard manifest.
+fn simulate_arguments(samples: u64, solver: SolverChoice, cold: bool) -> Vec<String> {
+    vec![
+        format!("--samples={samples}"),
+        format!("--solver={}", solver.name()),
+        format!("--cold={cold}"),
+    ]
+}
+
+fn argument<'a>(m: &'a Manifest, name: &str) -> Option<&'a str> {
+    m.arguments
+        .iter()
+        .find_map(|a| a.strip_prefix(name)?.strip_prefix('='))
+}
+
+fn part_out(out: Option<PathBuf>, name: &str, command: &str, shard: Shard) -> PathBuf {
+    out.unwrap_or_else(|| {
+        Path::new("reports").join(format!("{name}-{command}.part-{}-of-{}", shard.k, shard.n))
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn simulate_shard(
+    dir: &Path,
+    samples: u64,
+    seed: u64,
+    out: Option<PathBuf>,
+    force: bool,
+    solver: SolverChoice,
+    cold: bool,
+    shard: Shard,
+    quiet: bool,
+) -> Result<()> {
+    require_built(solver)?;
+    if samples == 0 {
+        return Err(Error::Usage("--samples must be at least 1".into()));
+    }
+    let sc = crate::load(dir)?;
+    let out = part_out(out, &sc.name, "simulate", shard);
+    report::output::check_folder_target(&out, Some(dir), force)?;
+    // The plan itself is solved once, by the merge: a shard computes only its samples.
+    let (outcomes, _) =
+        crate::analysis::simulate::outcomes(&sc, seed, samples, solver, !cold, quiet, shard)
+            .map_err(|e| Error::Solver(format!("{e:?}")))?;
+    let manifest = Manifest::new(
+        "simulate",
+        dir,
+        simulate_arguments(samples, solver, cold),
+        Some(seed),
+        samples,
+        shard,
+    )?;
+    report::write_named(
+        &out,
+        Some(dir),
+        force,
+        shard::part_files(&manifest, &outcomes, Vec::new()),
+    )?;
+    if !quiet {
+        println!(
+            "{}: shard {shard}: {} of {samples} samples; part written to {}/",
+            sc.name,
+            outcomes.len(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sweep(
+    dir: &Path,
+    cases: &Path,
+    out: Option<PathBuf>,
+    force: bool,
+    solver: SolverChoice,
+    keep_plans: bool,
+    shard: Option<Shard>,
+    quiet: bool,
+) -> Result<()> {
+    use crate::analysis::sweep;
+    require_built(solver)?;
+    let prepared = sweep::prepare(dir, cases)?;
+    let name = prepared[0].scenario.name.clone();
+    let out = match shard {
+        Some(shard) => part_out(out, &name, "sweep", shard),
+        None => out.unwrap_or_else(|| Path::new("reports").join(format!("{name}-sweep"))),
+    };
+    report::output::check_folder_target(&out, Some(dir), force)?;
+    let solved = sweep::solve(
+        &prepared,
+        solver,
+        keep_plans,
+        shard.unwrap_or(Shard::ALL),
+        quiet,
+    );
+    let (records, plan_files): (Vec<_>, Vec<_>) =
+        solved.into_iter().map(|s| (s.record, s.plan_files)).unzip();
+    let plan_files: Vec<(String, Vec<u8>)> = plan_files.into_iter().flatten().collect();
+    match shard {
+        Some(shard) => {
+            let manifest = Manifest::new(
+                "sweep",
+                dir,
+                vec![
+                    format!("--cases-hash={}", shard::file_hash(cases)?),
+                    format!("--solver={}", solver.name()),
+                    format!("--keep-plans={keep_plans}"),
+                ],
+                None,
+                prepared.len() as u64,
+                shard,
+            )?;
+            let files = shard::part_files(&manifest, &records, plan_files);
+            report::write_named(&out, Some(dir), force, files)?;
+        }
+        None => report::write_named(&out, Some(dir), force, sweep::render(&records, plan_files))?,
+    }
+    if !quiet {
+        for r in &records {
+            let objective = r
+                .objective_usd
+                .map(report::format::usd)
+                .unwrap_or_else(|| "-".into());
+            println!("{:<28} {:<10} {objective}", r.case, r.status);
+        }
+        println!("reports written to {}/", out.display());
+    }
+    Ok(())
+}
+
+fn merge(parts: &[PathBuf], out: &Path, force: bool, quiet: bool) -> Result<()> {
+    // The merged folder may be none of the parts, nor hold one.
+    for p in parts {
+        report::output::check_folder_target(out, Some(p), force)?;
+    }
+    let parts = shard::check(parts)?;
+    let m = parts[0].manifest.clone();
+    match m.command.as_str() {
+        "simulate" => {
+            let items: Vec<Vec<crate::analysis::risk::SampleOutcome>> =
+                parts.iter().map(|p| p.items()).collect::<Result<_>>()?;
+            let outcomes = shard::union(items, |o| o.index, m.items)?;
+            let dir = Path::new(&m.scenario);
+            let now = shard::folder_hash(dir)?;
+            if now != m.scenario_hash {
+                return Err(Error::Usage(format!(
+                    "{}: the scenario folder changed since the shards ran (hash {} then, {now} now)",
+                    dir.display(),
+                    m.scenario_hash
+                )));
+            }
+            let solver = argument(&m, "--solver")
+                .and_then(|s| <SolverChoice as clap::ValueEnum>::from_str(s, true).ok())
+                .ok_or_else(|| Error::Usage("the manifests name no known --solver".into()))?;
+            require_built(solver)?;
+            let sc = crate::load(dir)?;
+            let solution = crate::solve(&sc, solver)?;
+            let mut metrics = report::metrics::compute(&sc, &solution);
+            let seed = m.seed.unwrap_or_default();
+            metrics.risk = Some(crate::analysis::simulate::summarise(&sc, outcomes, seed));
+            report::write_folder_guarded(out, Some(dir), force, &report::render(&metrics))?;
+        }
+        "sweep" => {
+            let items: Vec<Vec<crate::analysis::sweep::CaseRecord>> =
+                parts.iter().map(|p| p.items()).collect::<Result<_>>()?;
+            let records = shard::union(items, |r| r.index, m.items)?;
+            let mut plan_files = Vec::new();
+            for p in &parts {
+                plan_files.extend(kept_plans(&p.dir)?);
+            }
+            let files = crate::analysis::sweep::render(&records, plan_files);
+            report::write_named(out, None, force, files)?;
+        }
+        other => return Err(Error::Usage(format!("cannot merge parts of '{other}'"))),
+    }
+    if !quiet {
+        println!(
+            "merged {} shard(s) of {} into {}/",
+            parts.len(),
+            m.command,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The `cases/<case>/<file>` report files a sweep part holds (written with --keep-plans).
+fn kept_plans(part: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let io = |p: &Path, e: std::io::Error| Error::Io(format!("cannot read {}: {e}", p.display()));
+    let root = part.join("cases");
+    let mut files = Vec::new();
+    if !root.is_dir() {
+        return Ok(files);
+    }
+    for case in std::fs::read_dir(&root).map_err(|e| io(&root, e))? {
+        let case = case.map_err(|e| io(&root, e))?.path();
+        for f in std::fs::read_dir(&case).map_err(|e| io(&case, e))? {
+            let f = f.map_err(|e| io(&case, e))?.path();
+            let rel = f
+                .strip_prefix(part)
+                .map_err(|_| Error::Io(format!("bad path {}", f.display())))?;
+            files.push((
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(&f).map_err(|e| io(&f, e))?,
+            ));
+        }
+    }
+    Ok(files)
 }
 
 /// A solver this binary was not built with is a usage error.

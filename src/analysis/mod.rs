@@ -6,7 +6,9 @@ pub mod diff;
 pub mod explain;
 pub mod risk;
 pub mod sample;
+pub mod shard;
 pub mod simulate;
+pub mod sweep;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;

@@ -1,10 +1,10 @@
 //! Risk statistics over sampled plans: percentiles and probabilities per contract, per workload
 //! and for the total cost. Percentiles interpolate linearly between order statistics (type 7).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What one sampled plan came to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SampleOutcome {
     pub index: u64,
     /// Present-value objective; `None` when the sample's hard demand cannot be met.

@@ -262,6 +262,41 @@ pub const RULES: FileSchema = FileSchema {
     ],
 };
 
+/// Not a scenario file: the cases of `capplan sweep`, each row one override of the base folder.
+pub const CASES: FileSchema = FileSchema {
+    name: "cases.csv",
+    required: true,
+    doc: "what-if cases for `capplan sweep`: each row one override applied in memory to the base folder; rows \
+          with the same case name make one case",
+    columns: &[
+        col("case", true, Id, "", "case name (letters, digits, - _ .), also its folder name under --keep-plans"),
+        col("file", true, Text, "", "scenario file the override changes, e.g. offers.csv"),
+        col(
+            "select",
+            false,
+            Text,
+            "*",
+            "rows it changes: `*`, or `column=value` filters joined by `;` (all must hold), `|` between \
+             alternatives of one column, e.g. `provider=aws;sku=gb200|gb300`",
+        ),
+        col(
+            "column",
+            true,
+            Text,
+            "",
+            "cell to change; for shift_months a period column (from, to, period) or `*` for all of them",
+        ),
+        col(
+            "op",
+            true,
+            Choice("scale|add|set|shift_months"),
+            "",
+            "scale: multiply; add: add; set: replace the text; shift_months: move months by N (a slip)",
+        ),
+        col("value", false, Text, "", "the factor, amount, text or number of months"),
+    ],
+};
+
 /// Every file, in the order they are read and reported.
 pub const FILES: &[&FileSchema] = &[
     &SETTINGS, &PROVIDERS, &SKUS, &WORKLOADS, &DEMAND, &OFFERS, &PERF, &CONTRACTS, &MINIMUMS,

@@ -36,6 +36,17 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         if t.unmet_units > 0.0 { format!(" (penalty {})", usd(t.unmet_penalty_usd)) } else { String::new() }
     );
 
+    if !m.warnings.is_empty() {
+        let _ = writeln!(s, "## Warnings\n");
+        let _ = writeln!(
+            s,
+            "Found in the input before solving (rule conflicts among them); the plan went on:\n"
+        );
+        for w in &m.warnings {
+            let _ = writeln!(s, "- {w}");
+        }
+        let _ = writeln!(s);
+    }
     let _ = writeln!(s, "## Totals\n");
     let _ = writeln!(s, "| item | nominal | present value |\n|---|---:|---:|");
     let _ = writeln!(
@@ -180,6 +191,62 @@ fn contracts(s: &mut String, m: &Metrics) {
         let _ = writeln!(s, " {} |", usd(c.commit_usd));
     }
     let _ = writeln!(s);
+    // Deals of one provider in force together: say how the spend was credited.
+    let mut by_provider: BTreeMap<&str, Vec<&super::metrics::ContractRow>> = BTreeMap::new();
+    for c in &m.contracts {
+        by_provider.entry(c.provider.as_str()).or_default().push(c);
+    }
+    for (p, deals) in by_provider.iter().filter(|(_, d)| d.len() > 1) {
+        let parts: Vec<String> = deals
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({}..{}, {} owed{}) burned {}",
+                    c.contract,
+                    c.from,
+                    c.to,
+                    usd(c.owed_usd),
+                    if c.owed_usd < c.commit_usd {
+                        format!(" of {} signed, pro-rated", usd(c.commit_usd))
+                    } else {
+                        String::new()
+                    },
+                    usd(c.spend_usd)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "{p} has {} deals: {}. Where they overlap, each month's {p} spend is credited to them in the split \
+             that costs least (`capplan explain` shows a month's split).\n",
+            deals.len(),
+            parts.join("; ")
+        );
+    }
+    if !m.minimums.is_empty() {
+        let _ = writeln!(s, "Milestones (minimums.csv): burn due inside each window, or paid as shortfall at its end:\n");
+        let _ = writeln!(
+            s,
+            "| contract | window | minimum | owed | burned | shortfall | met |\n|---|---|---:|---:|---:|---:|---:|"
+        );
+        for r in &m.minimums {
+            let _ = writeln!(
+                s,
+                "| {} | {}..{} | {} | {} | {} | {} | {} |",
+                r.contract,
+                r.from,
+                r.to,
+                usd(r.min_usd),
+                usd(r.owed_usd),
+                usd(r.burn_usd),
+                usd(r.shortfall_usd),
+                r.utilization
+                    .map(|u| pct(u.min(1.0)))
+                    .unwrap_or_else(|| "-".into())
+            );
+        }
+        let _ = writeln!(s);
+    }
 }
 
 fn unmet(s: &mut String, m: &Metrics) {
@@ -275,9 +342,40 @@ fn clauses(s: &mut String, m: &Metrics) {
     let _ = writeln!(s, "## What each clause costs\n");
     let _ = writeln!(
         s,
-        "Each rule and contract re-solved without it. Cost = objective with the clause minus without it \
-         (present value; negative = the clause saves money).\n"
+        "Each rule and contract re-solved without it, and once without every rule. Cost = objective with the \
+         clause minus without it (present value; negative = the clause saves money). Single prices are not \
+         additive: two clauses that keep one workload off the same cheap capacity each look cheap alone.\n"
     );
+    if let Some(all) = rows
+        .iter()
+        .find(|c| c.clause == crate::analysis::clauses::ALL_RULES)
+    {
+        if let (Some(joint), Some(inter)) = (all.delta_usd(), all.interaction_usd) {
+            let singles = joint - inter;
+            let tol = 1e-6 * joint.abs().max(singles.abs()).max(1.0);
+            let line = if inter.abs() <= tol {
+                format!(
+                    "All rules together cost {}, the sum of their single prices.",
+                    usd(joint)
+                )
+            } else if inter < 0.0 {
+                format!(
+                    "Single prices overlap: all rules together cost {}, {} less than the sum of the singles ({}).",
+                    usd(joint),
+                    usd(-inter),
+                    usd(singles)
+                )
+            } else {
+                format!(
+                    "Rules reinforce each other: all rules together cost {}, {} more than the sum of the singles ({}).",
+                    usd(joint),
+                    usd(inter),
+                    usd(singles)
+                )
+            };
+            let _ = writeln!(s, "{line}\n");
+        }
+    }
     let _ = writeln!(
         s,
         "| clause | kind | reading | cost | cost % |\n|---|---|---|---:|---:|"

@@ -6,14 +6,18 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod metrics;
+pub mod output;
 pub mod plan_json;
 pub mod svg;
+pub mod sweep;
 pub mod tables;
 pub mod validate;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use metrics::Metrics;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+pub use output::{check_file_target, write_folder_guarded, MARKER};
 
 /// Every report file of a plan, as (name, bytes).
 pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
@@ -45,45 +49,20 @@ pub fn render(m: &Metrics) -> Vec<(&'static str, Vec<u8>)> {
     files
 }
 
-/// Writes `files` as the folder `out`, replacing any previous folder only once all are written.
+/// Writes `files` as the folder `out` without an input folder to protect; see [`write_folder_guarded`].
 pub fn write_folder(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        Error::Io(format!("cannot {what} {}: {e}", p.display()))
-    };
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "reports".into());
-    let tmp = sibling(parent, &name, "tmp");
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir(&tmp).map_err(|e| io("create", &tmp, e))?;
-    let result = (|| {
-        for (file, bytes) in files {
-            let p = tmp.join(file);
-            std::fs::write(&p, bytes).map_err(|e| io("write", &p, e))?;
-        }
-        if out.exists() {
-            let old = sibling(parent, &name, "old");
-            let _ = std::fs::remove_dir_all(&old);
-            std::fs::rename(out, &old).map_err(|e| io("move aside", out, e))?;
-            std::fs::rename(&tmp, out).map_err(|e| io("move into place", out, e))?;
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            std::fs::rename(&tmp, out).map_err(|e| io("move into place", out, e))?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
+    write_folder_guarded(out, None, false, files)
 }
 
-fn sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {
-    parent.join(format!(".{name}.{tag}-{}", std::process::id()))
+/// As [`write_folder_guarded`], for file names built at run time (which may hold folders:
+/// `cases/<case>/summary.md`).
+pub fn write_named(
+    out: &Path,
+    input_dir: Option<&Path>,
+    force: bool,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<()> {
+    let (names, bytes): (Vec<String>, Vec<Vec<u8>>) = files.into_iter().unzip();
+    let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(bytes).collect();
+    write_folder_guarded(out, input_dir, force, &files)
 }

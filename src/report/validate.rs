@@ -154,9 +154,9 @@ pub fn summary(sc: &Scenario, dir: &str, model: &Model) -> String {
         "model",
         format!(
             "{} variables, {} constraints, {} nonzeros",
-            units(model.lp.vars.len() as f64),
-            units(model.lp.rows.len() as f64),
-            units(model.lp.nonzeros() as f64)
+            units(model.lp.size().variables as f64),
+            units(model.lp.size().constraints as f64),
+            units(model.lp.size().nonzeros as f64)
         ),
     );
     if !sc.notes.warnings.is_empty() {

@@ -263,13 +263,17 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
                 workload: WorkloadId(r.workload),
                 provider: ProviderId(r.provider),
                 window,
+                line: r.line,
             }),
             None => notes.rules_outside_horizon += 1,
         }
     }
-    notes.warnings = warnings.into_vec();
-
-    Some(Scenario {
+    let rules_file = tables
+        .rules
+        .as_ref()
+        .map(|t| t.display.clone())
+        .unwrap_or_else(|| "rules.csv".into());
+    let mut sc = Scenario {
         name: name.to_string(),
         start,
         periods,
@@ -289,7 +293,12 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         power,
         rules,
         notes,
-    })
+    };
+    // Rule conflicts, before any model is built: warnings, or errors where only infeasibility
+    // could follow (hard demand that no provider may serve).
+    super::conflicts::check(&sc, &rules_file, diags, &mut warnings);
+    sc.notes.warnings = warnings.into_vec();
+    (diags.len() == errors_before).then_some(sc)
 }
 
 fn index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
@@ -977,6 +986,7 @@ fn read_power(
 }
 
 struct RawRule {
+    line: u64,
     id: String,
     kind: RuleKind,
     workload: usize,
@@ -1090,6 +1100,7 @@ fn read_rules(
             (kind, workload, provider, window)
         {
             out.push(RawRule {
+                line: row.line,
                 id,
                 kind,
                 workload,

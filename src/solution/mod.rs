@@ -43,12 +43,23 @@ pub struct RowResult {
 }
 
 impl RowResult {
-    /// At its bound (an inequality with no slack left).
+    /// Binding, defined once for every family and report: the row is at its limit (an equality
+    /// always is; an inequality with no slack left) and, when the solver gave duals, its dual is
+    /// not zero (relaxing it would change the cost). A row at its limit with a zero dual is
+    /// "tight" but not binding.
     pub fn is_binding(&self) -> bool {
+        self.at_limit() && self.dual.map_or(true, |y| y.abs() > DUAL_ZERO)
+    }
+
+    /// Level equals limit (always, for an equality).
+    pub fn at_limit(&self) -> bool {
         let slack = (self.activity - self.rhs).abs();
-        self.sense != Sense::Eq && slack <= 1e-6 * self.rhs.abs().max(1.0)
+        self.sense == Sense::Eq || slack <= 1e-6 * self.rhs.abs().max(1.0)
     }
 }
+
+/// A dual below this (present-value USD per unit of the row) is zero.
+pub const DUAL_ZERO: f64 = 1e-9;
 
 #[derive(Debug, Clone)]
 pub struct Solution {
@@ -66,6 +77,8 @@ pub struct Solution {
     pub note: Option<String>,
     pub variables: usize,
     pub nonzeros: usize,
+    /// Constraints of the model as built (`Lp::size`), without the solve's stage holds.
+    pub constraints: usize,
     /// Raw column values, as the solver returned them (for explaining the plan).
     pub values: Vec<f64>,
 }
@@ -162,8 +175,9 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         priority_served: solved.priority_served,
         solver,
         note: solved.outcome.note.clone(),
-        variables: lp.vars.len(),
-        nonzeros: lp.nonzeros(),
+        variables: lp.size().variables,
+        nonzeros: lp.size().nonzeros,
+        constraints: lp.size().constraints,
         values: x.clone(),
     }
 }

@@ -70,8 +70,8 @@ fn report_html_renders_in_chromium_with_data_in_every_chart() {
         assert!(!html.contains(banned), "report.html contains {banned}");
     }
     let Some(browser) = chromium() else {
-        eprintln!(
-            "SKIPPED browser part: chromium not found (apt-get install chromium, or set CHROMIUM)"
+        super::util::skip_or_fail(
+            "chromium not found (apt-get install chromium, or set CHROMIUM): the browser part",
         );
         return;
     };
