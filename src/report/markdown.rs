@@ -141,19 +141,20 @@ fn contracts(s: &mut String, m: &Metrics) {
     }
     let _ = writeln!(
         s,
-        "| contract | provider | window | discount | committed | spent | shortfall | burned |"
+        "| contract | provider | window (in the horizon) | discount | signed | owed in the horizon | burned | shortfall | of owed |"
     );
-    let _ = writeln!(s, "|---|---|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(s, "|---|---|---|---:|---:|---:|---:|---:|---:|");
     for c in &m.contracts {
         let _ = writeln!(
             s,
-            "| {} | {} | {}..{} | {}% | {} | {} | {} | {} |",
+            "| {} | {} | {}..{} | {}% | {} | {} | {} | {} | {} |",
             c.contract,
             c.provider,
             c.from,
             c.to,
             num(c.discount_pct, 2),
             usd(c.commit_usd),
+            usd(c.owed_usd),
             usd(c.spend_usd),
             usd(c.shortfall_usd),
             c.utilization.map(pct).unwrap_or_else(|| "-".into())
@@ -161,7 +162,7 @@ fn contracts(s: &mut String, m: &Metrics) {
     }
     let _ = writeln!(
         s,
-        "\nCumulative spend against each commitment at the end of each year:\n"
+        "\nCumulative burn against what each deal owes in the horizon, at the end of each year:\n"
     );
     let years: BTreeSet<i32> = m
         .contracts
@@ -172,13 +173,13 @@ fn contracts(s: &mut String, m: &Metrics) {
     for y in &years {
         let _ = write!(s, " {y} |");
     }
-    let _ = writeln!(s, " commit |\n|---|{}---:|", "---:|".repeat(years.len()));
+    let _ = writeln!(s, " owed |\n|---|{}---:|", "---:|".repeat(years.len()));
     for c in &m.contracts {
         let _ = write!(s, "| {} |", c.contract);
         for y in &years {
             match c.burn_by_year.iter().find(|b| b.0 == *y) {
-                Some((_, v)) if c.commit_usd > 0.0 => {
-                    let _ = write!(s, " {} ({}) |", usd(*v), pct(v / c.commit_usd));
+                Some((_, v)) if c.owed_usd > 0.0 => {
+                    let _ = write!(s, " {} ({}) |", usd(*v), pct(v / c.owed_usd));
                 }
                 Some((_, v)) => {
                     let _ = write!(s, " {} |", usd(*v));
@@ -188,7 +189,7 @@ fn contracts(s: &mut String, m: &Metrics) {
                 }
             }
         }
-        let _ = writeln!(s, " {} |", usd(c.commit_usd));
+        let _ = writeln!(s, " {} |", usd(c.owed_usd));
     }
     let _ = writeln!(s);
     // Deals of one provider in force together: say how the spend was credited.

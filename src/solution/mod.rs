@@ -40,6 +40,9 @@ pub struct RowResult {
     pub activity: f64,
     /// d objective / d rhs, in present-value USD per unit of the row (None without duals).
     pub dual: Option<f64>,
+    /// The row's size, `max(|rhs|, sum |a x|, 1)`: slack is measured against it (a credit row has
+    /// rhs 0 and billions on each side).
+    pub scale: f64,
 }
 
 impl RowResult {
@@ -54,7 +57,7 @@ impl RowResult {
     /// Level equals limit (always, for an equality).
     pub fn at_limit(&self) -> bool {
         let slack = (self.activity - self.rhs).abs();
-        self.sense == Sense::Eq || slack <= 1e-6 * self.rhs.abs().max(1.0)
+        self.sense == Sense::Eq || slack <= 1e-6 * self.scale
     }
 }
 
@@ -148,8 +151,14 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
             // Complementary slackness: an inequality with clear slack has a zero dual; what an
             // interior-point solver returns there is noise.
             let slack = (activity - row.rhs).abs();
-            let clear_slack =
-                row.sense != Sense::Eq && slack > SLACK_FOR_ZERO_DUAL * row.rhs.abs().max(1.0);
+            let scale = row
+                .terms
+                .iter()
+                .map(|&(j, a)| (a * x[j]).abs())
+                .sum::<f64>()
+                .max(row.rhs.abs())
+                .max(1.0);
+            let clear_slack = row.sense != Sense::Eq && slack > SLACK_FOR_ZERO_DUAL * scale;
             let dual =
                 solved
                     .outcome
@@ -162,6 +171,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                 rhs: row.rhs,
                 activity,
                 dual,
+                scale,
             }
         })
         .collect();

@@ -7,6 +7,7 @@ mod contracts;
 mod differential;
 mod explain;
 mod fixtures;
+mod new_user;
 mod out_safety;
 mod reference;
 mod reports;
