@@ -97,6 +97,14 @@ pub enum RowName {
     },
 }
 
+/// Variables, constraints and nonzeros of the model (see [`Lp::size`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ModelSize {
+    pub variables: usize,
+    pub constraints: usize,
+    pub nonzeros: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct Row {
     pub name: RowName,
@@ -143,6 +151,26 @@ impl Lp {
 
     pub fn nonzeros(&self) -> usize {
         self.rows.iter().map(|r| r.terms.len()).sum()
+    }
+
+    /// The model's size, defined once (validate, summary.md and summary.json all show it): the
+    /// columns and rows of SPEC's model as built, without the rows the lexicographic solve adds
+    /// for its stages (priority and unmet holds).
+    pub fn size(&self) -> ModelSize {
+        let model_rows = self
+            .rows
+            .iter()
+            .filter(|r| !matches!(r.name, RowName::PriorityHold | RowName::UnmetHold));
+        let (mut constraints, mut nonzeros) = (0, 0);
+        for r in model_rows {
+            constraints += 1;
+            nonzeros += r.terms.len();
+        }
+        ModelSize {
+            variables: self.vars.len(),
+            constraints,
+            nonzeros,
+        }
     }
 
     /// A `<=` row with non-negative coefficients that holds at every column's implied upper bound

@@ -342,7 +342,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         solver_note: sol.note.clone(),
         warnings: sc.notes.warnings.iter().map(|w| w.to_string()).collect(),
         variables: sol.variables,
-        rows: sol.rows.len(),
+        rows: sol.constraints,
         nonzeros: sol.nonzeros,
         totals,
         priority_served_units: sol.priority_served,

@@ -187,7 +187,9 @@ pub fn marginal_costs(m: &Metrics) -> Vec<u8> {
     )
 }
 
-/// `clauses.csv`: what each clause costs (objective with it minus without it).
+/// `clauses.csv`: what each clause costs (objective with it minus without it); the `(all rules)`
+/// row removes every rule at once and its `interaction_usd` is its price minus the sum of the
+/// single rules' prices (single prices are not additive).
 pub fn clauses(m: &Metrics) -> Option<Vec<u8>> {
     let rows = m.clauses.as_ref()?;
     let opt =
@@ -201,6 +203,7 @@ pub fn clauses(m: &Metrics) -> Option<Vec<u8>> {
             "objective_without_usd",
             "delta_usd",
             "delta_pct",
+            "interaction_usd",
         ],
         rows.iter().map(|c| {
             vec![
@@ -211,6 +214,9 @@ pub fn clauses(m: &Metrics) -> Option<Vec<u8>> {
                 opt(c.objective_without_usd, USD_DP),
                 c.delta_usd().map(|x| num(x, USD_DP)).unwrap_or_default(),
                 c.delta_pct().map(|x| num(x, 6)).unwrap_or_default(),
+                c.interaction_usd
+                    .map(|x| num(x, USD_DP))
+                    .unwrap_or_default(),
             ]
         }),
     ))

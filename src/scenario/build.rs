@@ -19,6 +19,8 @@ pub const DEFAULT_PERSISTENCE: f64 = 0.8;
 /// Builds the scenario, or returns `None` with every problem in `diags`.
 pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Scenario> {
     let errors_before = diags.len();
+    // Rule conflicts found after the scenario is assembled; joined to the loader's warnings.
+    let mut warnings = Diagnostics::default();
     let settings = read_settings(tables.settings.as_ref(), diags);
 
     let providers = tables.providers.as_ref().map(|t| read_providers(t, diags));
@@ -304,13 +306,17 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
                 workload: WorkloadId(r.workload),
                 provider: ProviderId(r.provider),
                 window,
+                line: r.line,
             }),
             None => notes.rules_outside_horizon += 1,
         }
     }
-    notes.warnings = diags.warnings().to_vec();
-
-    Some(Scenario {
+    let rules_file = tables
+        .rules
+        .as_ref()
+        .map(|t| t.display.clone())
+        .unwrap_or_else(|| "rules.csv".into());
+    let mut sc = Scenario {
         name: name.to_string(),
         start,
         periods,
@@ -331,7 +337,14 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         rules,
         notes,
         money: money.unwrap_or_default(),
-    })
+    };
+    // Rule conflicts, before any model is built: warnings, or errors where only infeasibility
+    // could follow (hard demand that no provider may serve).
+    super::conflicts::check(&sc, &rules_file, diags, &mut warnings);
+    let mut all = diags.warnings().to_vec();
+    all.extend(warnings.into_vec());
+    sc.notes.warnings = all;
+    (diags.len() == errors_before).then_some(sc)
 }
 
 /// A very long horizon is usually one stray date (a demand row dated `9999-12`): over 30 years is
@@ -1127,6 +1140,7 @@ fn read_power(
 }
 
 struct RawRule {
+    line: u64,
     id: String,
     kind: RuleKind,
     workload: usize,
@@ -1258,6 +1272,7 @@ fn read_rules(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawRule>
             }
             identical.insert(key, (id.clone(), row.line));
             out.push(RawRule {
+                line: row.line,
                 id,
                 kind,
                 workload,

@@ -44,15 +44,29 @@ pub struct RowResult {
     pub activity: f64,
     /// d objective / d rhs, in present-value USD per unit of the row (None without duals).
     pub dual: Option<f64>,
+    /// The row's size, `max(|rhs|, sum |a x|, 1)`: slack is measured against it (a credit row has
+    /// rhs 0 and billions on each side).
+    pub scale: f64,
 }
 
 impl RowResult {
-    /// At its bound (an inequality with no slack left).
+    /// Binding, defined once for every family and report: the row is at its limit (an equality
+    /// always is; an inequality with no slack left) and, when the solver gave duals, its dual is
+    /// not zero (relaxing it would change the cost). A row at its limit with a zero dual is
+    /// "tight" but not binding.
     pub fn is_binding(&self) -> bool {
+        self.at_limit() && self.dual.map_or(true, |y| y.abs() > DUAL_ZERO)
+    }
+
+    /// Level equals limit (always, for an equality).
+    pub fn at_limit(&self) -> bool {
         let slack = (self.activity - self.rhs).abs();
-        self.sense != Sense::Eq && slack <= 1e-6 * self.rhs.abs().max(1.0)
+        self.sense == Sense::Eq || slack <= 1e-6 * self.scale
     }
 }
+
+/// A dual below this (present-value USD per unit of the row) is zero.
+pub const DUAL_ZERO: f64 = 1e-9;
 
 #[derive(Debug, Clone)]
 pub struct Solution {
@@ -70,6 +84,8 @@ pub struct Solution {
     pub note: Option<String>,
     pub variables: usize,
     pub nonzeros: usize,
+    /// Constraints of the model as built (`Lp::size`), without the solve's stage holds.
+    pub constraints: usize,
     /// Raw column values, as the solver returned them (for explaining the plan).
     pub values: Vec<f64>,
     /// The cash ledger of the plan (nominal).
@@ -140,8 +156,14 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
             // Complementary slackness: an inequality with clear slack has a zero dual; what an
             // interior-point solver returns there is noise.
             let slack = (activity - row.rhs).abs();
-            let clear_slack =
-                row.sense != Sense::Eq && slack > SLACK_FOR_ZERO_DUAL * row.rhs.abs().max(1.0);
+            let scale = row
+                .terms
+                .iter()
+                .map(|&(j, a)| (a * x[j]).abs())
+                .sum::<f64>()
+                .max(row.rhs.abs())
+                .max(1.0);
+            let clear_slack = row.sense != Sense::Eq && slack > SLACK_FOR_ZERO_DUAL * scale;
             let dual =
                 solved
                     .outcome
@@ -154,6 +176,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                 rhs: row.rhs,
                 activity,
                 dual,
+                scale,
             }
         })
         .collect();
@@ -167,8 +190,9 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         priority_served: solved.priority_served,
         solver,
         note: solved.outcome.note.clone(),
-        variables: lp.vars.len(),
-        nonzeros: lp.nonzeros(),
+        variables: lp.size().variables,
+        nonzeros: lp.size().nonzeros,
+        constraints: lp.size().constraints,
         values: x.clone(),
         cash: cash::ledger(sc, &model.cols, lp, &clean),
     }

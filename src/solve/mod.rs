@@ -105,20 +105,33 @@ pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solve
         backend::solve(&only, &[], false, solver)?;
         only.rows.clear();
     }
-    let solved: Vec<Result<(Solved, Vec<usize>), SolveError>> = groups
+    // Each block's own hold rows (priority guard stages), in global column numbers: they join
+    // the LP so their duals explain the plan as in an undivided solve.
+    type BlockResult = (Solved, Vec<usize>, Vec<crate::model::lp::Row>);
+    let solved: Vec<Result<BlockResult, SolveError>> = groups
         .par_iter()
         .enumerate()
         .map(|(g, cols)| {
             let (mut sub, rows) = decompose::sub_lp(lp, cols, &block_of, g);
-            solve_block(&mut sub, solver).map(|s| (s, rows))
+            solve_block(&mut sub, solver).map(|s| {
+                let holds = sub.rows[rows.len()..]
+                    .iter()
+                    .map(|r| crate::model::lp::Row {
+                        terms: r.terms.iter().map(|&(k, a)| (cols[k], a)).collect(),
+                        ..r.clone()
+                    })
+                    .collect();
+                (s, rows, holds)
+            })
         })
         .collect();
     let mut x = vec![0.0; lp.vars.len()];
     let mut duals: Option<Vec<f64>> = Some(vec![0.0; lp.rows.len()]);
     let mut priority_served: Option<f64> = None;
     let mut note = None;
+    let mut hold_rows = Vec::new();
     for ((result, cols), _) in solved.into_iter().zip(&groups).zip(0..) {
-        let (s, rows) = result?;
+        let (s, rows, holds) = result?;
         for (k, &j) in cols.iter().enumerate() {
             x[j] = s.outcome.x[k];
         }
@@ -127,13 +140,28 @@ pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solve
                 for (k, &i) in rows.iter().enumerate() {
                     d[i] = sd[k];
                 }
+                hold_rows.extend(
+                    holds
+                        .into_iter()
+                        .zip(&sd[rows.len()..])
+                        .map(|(r, &y)| (r, y)),
+                );
             }
-            _ => duals = None,
+            _ => {
+                duals = None;
+                hold_rows.extend(holds.into_iter().map(|r| (r, 0.0)));
+            }
         }
         if let Some(p) = s.priority_served {
             *priority_served.get_or_insert(0.0) += p;
         }
         note = note.or(s.outcome.note);
+    }
+    for (row, y) in hold_rows {
+        lp.rows.push(row);
+        if let Some(d) = &mut duals {
+            d.push(y);
+        }
     }
     Ok(Solved {
         outcome: LpOutcome {
@@ -220,14 +248,7 @@ fn finish(
     let set = |lp: &mut crate::model::Lp, tol: f64| {
         lp.rows[hold_row].rhs = (best - tol * best.abs().max(1.0)).max(0.0);
     };
-    let (mut outcome, tol) = solve_held(
-        lp,
-        &cost,
-        false,
-        solver,
-        verify::OPTIMALITY_TOL,
-        set,
-    )?;
+    let (mut outcome, tol) = solve_held(lp, &cost, false, solver, verify::OPTIMALITY_TOL, set)?;
     let loosest = loosest.max(tol);
     if loosest > PRIORITY_HOLD_TOLERANCES[0] {
         let note = format!(

@@ -10,6 +10,7 @@ mod extremes;
 mod fixtures;
 mod fuzz;
 mod money;
+mod new_user;
 mod odd_inputs;
 mod out_safety;
 mod reference;

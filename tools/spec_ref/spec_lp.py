@@ -44,18 +44,6 @@ HOLD_REL_TOL = 1e-9  # interpretation 7: relative tolerance on the first stage
 
 # --------------------------------------------------------------------------- input
 
-def quiet_highs():
-    """highspy >= 1.16 prints a banner on stdout when constructed: keep stdout for the JSON."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    os.dup2(2, 1)
-    try:
-        return highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 def read_rows(folder, name):
     """Rows of FOLDER/name as dicts with stripped cells; [] when the file is absent."""
     path = os.path.join(folder, name)
@@ -520,7 +508,7 @@ def to_highs(m):
     lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
     lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
-    h = quiet_highs()
+    h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "simplex")
     h.passModel(lp)
