@@ -127,6 +127,16 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Re-render report.html and report.xlsx of a report folder from its plan.json alone.
+    #[command(
+        long_about = "Re-render report.html and report.xlsx of a report folder (written by plan or simulate) from \
+                      its plan.json alone, without the scenario or a solver: a plan solved elsewhere, or merged \
+                      from shards, renders the same bytes plan would have written."
+    )]
+    Report {
+        /// The report folder holding plan.json.
+        out: PathBuf,
+    },
     /// Write a synthetic scenario folder of a given size, for benchmarks.
     #[command(
         long_about = "Write a synthetic, valid scenario folder with every input family (tranches and cost \
@@ -192,6 +202,7 @@ pub fn run(cli: Cli) -> Result<()> {
             solver,
         } => explain(&dir, &workload, &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
+        Command::Report { out } => report::rerender(&out),
         Command::Synth { size, seed, out } => crate::synth::write(size, seed, &out)
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", out.display()))),
         Command::Commit {
@@ -277,7 +288,7 @@ fn simulate(
         .map_err(|e| Error::Solver(format!("{e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     metrics.risk = Some(risk);
-    report::write_folder(&out, &report::render(&metrics))?;
+    report::write_folder(&out, &report::render(&metrics)?)?;
     if !quiet {
         println!(
             "{}: {samples} samples in {seconds:.2} s ({:.3} s each): {}",
@@ -318,7 +329,7 @@ fn commit(
         ),
         crate::solve::SolveError::Failed(m) => Error::Solver(m),
     })?;
-    report::write_folder(&out, &crate::analysis::commit::render(&sc, &study, seed))?;
+    report::write_folder(&out, &crate::analysis::commit::render(&sc, &study, seed)?)?;
     if !quiet {
         for r in &study.recommendations {
             let c = &sc.contracts[r.contract.0];
@@ -395,7 +406,7 @@ fn plan(
             quiet,
         ));
     }
-    report::write_folder(&out, &report::render(&metrics))?;
+    report::write_folder(&out, &report::render(&metrics)?)?;
     if !quiet {
         let t = &metrics.totals;
         println!(

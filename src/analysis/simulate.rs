@@ -45,6 +45,7 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
     let mut spend = vec![0.0; sc.contracts.len()];
     let mut shortfall = vec![0.0; sc.contracts.len()];
     let mut unmet = vec![0.0; sc.workloads.len()];
+    let mut provider_month = vec![0.0; sc.providers.len() * sc.periods];
     for (j, var) in m.lp.vars.iter().enumerate() {
         // Clean solver noise as the plan does.
         let v = if x[j] > crate::solution::NOISE * m.lp.magnitude[j].max(1.0) {
@@ -55,8 +56,10 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
         match *var {
             Var::Alloc { offer, t, .. } => {
                 let o = &sc.offers[offer.0];
+                let usd = v * sc.effective_price(offer, t) * sc.hours_per_month;
+                provider_month[o.provider.0 * sc.periods + t] += usd;
                 if let Some(c) = sc.contract_at(o.provider, t) {
-                    spend[c.0] += v * sc.effective_price(offer, t) * sc.hours_per_month;
+                    spend[c.0] += usd;
                 }
             }
             Var::Unmet { workload, .. } => unmet[workload.0] += v,
@@ -70,6 +73,7 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
         spend_usd: spend,
         shortfall_usd: shortfall,
         unmet_units: unmet,
+        provider_month_usd: provider_month,
     }
 }
 
@@ -87,6 +91,7 @@ fn infeasible(sc: &Scenario, index: u64, solver: SolverChoice) -> SampleOutcome 
         spend_usd: vec![0.0; sc.contracts.len()],
         shortfall_usd: vec![0.0; sc.contracts.len()],
         unmet_units: unmet,
+        provider_month_usd: Vec::new(),
     }
 }
 
@@ -166,16 +171,16 @@ pub fn run(
         .map(|c| (c.id.clone(), c.commit_usd))
         .collect();
     let workloads: Vec<String> = sc.workloads.iter().map(|w| w.id.clone()).collect();
-    Ok((
-        risk::summarise(
-            &contracts,
-            &workloads,
-            outcomes,
-            seed,
-            sc.demand_shock_persistence,
-        ),
-        method,
-    ))
+    let fans = risk::fans(sc, &contracts, &outcomes);
+    let mut study = risk::summarise(
+        &contracts,
+        &workloads,
+        outcomes,
+        seed,
+        sc.demand_shock_persistence,
+    );
+    study.fans = fans;
+    Ok((study, method))
 }
 
 /// Demand rows and their right-hand side in sample `s` (the base model's rows, in order).

@@ -54,7 +54,10 @@ pub fn close(a: f64, b: f64, rel: f64) -> bool {
 /// under CI (`CI=true`) that is a failure, since `.ci/run` installs every tool; elsewhere the test
 /// says what it skipped and returns.
 pub fn skip_or_fail(what: &str) {
-    if std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false) {
+    if std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false)
+    {
         panic!("CI=true and {what}: .ci/run must install it");
     }
     eprintln!("skipped: {what}");
