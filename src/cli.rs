@@ -43,8 +43,11 @@ pub enum Command {
     #[command(
         long_about = "Solve the scenario at least present-value cost and write the reports: summary.md (the memo: \
                       totals, spend by provider and year, commitment burn-down, what is binding, active rules), \
-                      summary.json, allocation.csv, provider_spend.csv, contracts.csv and unmet.csv. The report \
-                      folder is replaced whole or not at all.",
+                      summary.json, allocation.csv, provider_spend.csv, contracts.csv, unmet.csv, \
+                      marginal_costs.csv, plan.json, report.html (charts: spend, commitment burn-down, power per \
+                      site against its envelope, GPU in demand units and raw units per SKU, CPU vCPUs, unmet) and \
+                      report.xlsx (a Summary sheet, one sheet per CSV, native charts). The report folder is \
+                      replaced whole or not at all.",
         after_long_help = schema::help_text()
     )]
     Plan {
@@ -53,6 +56,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         /// LP solver; highs and microlp need the cargo features of the same name.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
@@ -91,6 +98,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>-simulate/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Solve every sample from scratch even when warm starts are available (to measure them).
@@ -121,6 +132,10 @@ pub enum Command {
         /// Where to write the reports [default: reports/<folder name>-commit/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Print nothing but errors.
@@ -203,29 +218,33 @@ pub fn run(cli: Cli) -> Result<()> {
         } => explain(&dir, &workload, &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
         Command::Report { out } => report::rerender(&out),
-        Command::Synth { size, seed, out } => crate::synth::write(size, seed, &out)
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", out.display()))),
+        Command::Synth { size, seed, out } => {
+            report::write_folder_guarded(&out, None, false, &crate::synth::files(size, seed))
+        }
         Command::Commit {
             dir,
             samples,
             seed,
             out,
+            force,
             solver,
             quiet,
-        } => commit(&dir, samples, seed, out, solver, quiet),
+        } => commit(&dir, samples, seed, out, force, solver, quiet),
         Command::Simulate {
             dir,
             samples,
             seed,
             out,
+            force,
             solver,
             cold,
             quiet,
-        } => simulate(&dir, samples, seed, out, solver, cold, quiet),
+        } => simulate(&dir, samples, seed, out, force, solver, cold, quiet),
         Command::Validate { dir } => validate(&dir),
         Command::Plan {
             dir,
             out,
+            force,
             solver,
             price_clauses,
             quiet,
@@ -233,6 +252,7 @@ pub fn run(cli: Cli) -> Result<()> {
         } => plan(
             &dir,
             out,
+            force,
             solver,
             price_clauses,
             quiet,
@@ -266,11 +286,13 @@ fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Re
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn simulate(
     dir: &Path,
     samples: u64,
     seed: u64,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     cold: bool,
     quiet: bool,
@@ -281,6 +303,7 @@ fn simulate(
     }
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-simulate", sc.name)));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     let solution = crate::solve(&sc, solver)?;
     let mut metrics = report::metrics::compute(&sc, &solution);
     let started = std::time::Instant::now();
@@ -288,7 +311,7 @@ fn simulate(
         .map_err(|e| Error::Solver(format!("{e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     metrics.risk = Some(risk);
-    report::write_folder(&out, &report::render(&metrics)?)?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics)?)?;
     if !quiet {
         println!(
             "{}: {samples} samples in {seconds:.2} s ({:.3} s each): {}",
@@ -306,6 +329,7 @@ fn commit(
     samples: u64,
     seed: u64,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     quiet: bool,
 ) -> Result<()> {
@@ -321,6 +345,7 @@ fn commit(
         )));
     }
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-commit", sc.name)));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     let study = crate::analysis::commit::run(&sc, seed, samples, solver, quiet).map_err(|e| match e {
         crate::solve::SolveError::Infeasible => Error::Infeasible(
             "infeasible: some sizing sample cannot meet its hard demand at any commitment; give the workloads an \
@@ -329,7 +354,12 @@ fn commit(
         ),
         crate::solve::SolveError::Failed(m) => Error::Solver(m),
     })?;
-    report::write_folder(&out, &crate::analysis::commit::render(&sc, &study, seed)?)?;
+    report::write_folder_guarded(
+        &out,
+        Some(dir),
+        force,
+        &crate::analysis::commit::render(&sc, &study, seed)?,
+    )?;
     if !quiet {
         for r in &study.recommendations {
             let c = &sc.contracts[r.contract.0];
@@ -354,6 +384,7 @@ fn diff(old: &Path, new: &Path, csv: Option<&Path>) -> Result<()> {
     let changes = crate::analysis::diff::compare(old, new)?;
     print!("{}", crate::analysis::diff::table(&changes));
     if let Some(path) = csv {
+        report::check_file_target("--csv", path, &[old, new])?;
         std::fs::write(path, crate::analysis::diff::csv(&changes))
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
     }
@@ -370,9 +401,11 @@ fn validate(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn plan(
     dir: &Path,
     out: Option<PathBuf>,
+    force: bool,
     solver: SolverChoice,
     price_clauses: bool,
     quiet: bool,
@@ -381,7 +414,9 @@ fn plan(
     require_built(solver)?;
     let sc = crate::load(dir)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
+    report::output::check_folder_target(&out, Some(dir), force)?;
     if let Some(path) = export_mps {
+        report::check_file_target("--export-mps", path, &[dir])?;
         let model = crate::model::build(&sc, false);
         std::fs::write(path, crate::solve::mps::write(&sc, &model.lp))
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
@@ -406,7 +441,7 @@ fn plan(
             quiet,
         ));
     }
-    report::write_folder(&out, &report::render(&metrics)?)?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics)?)?;
     if !quiet {
         let t = &metrics.totals;
         println!(

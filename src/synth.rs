@@ -54,11 +54,20 @@ fn month(start_year: i32, t: usize) -> String {
     format!("{:04}-{:02}", m / 12, m % 12 + 1)
 }
 
-/// Writes the scenario folder `out` (created if needed).
+/// Writes the scenario folder `out` (created if needed), file by file (benchmarks; the command
+/// line goes through the guarded report writer with [`files`]).
 pub fn write(size: Size, seed: u64, out: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(out)?;
+    for (name, text) in files(size, seed) {
+        std::fs::write(out.join(name), text)?;
+    }
+    Ok(())
+}
+
+/// The scenario's files, as (name, bytes).
+pub fn files(size: Size, seed: u64) -> Vec<(&'static str, Vec<u8>)> {
     let (periods, nw, nv, nr, ns) = size.shape();
     let mut rng = Rng(seed ^ 0x5eed_cafe);
-    std::fs::create_dir_all(out)?;
     let start = 2026;
     let m = |t| month(start, t);
     let years = periods.div_ceil(12);
@@ -183,7 +192,7 @@ pub fn write(size: Size, seed: u64, out: &Path) -> std::io::Result<()> {
             let _ = writeln!(rules, "first-w{w},first_on,w{w},p{},,,0.5,share", w % nv);
         }
     }
-    for (name, text) in [
+    [
         ("settings.csv", settings),
         ("providers.csv", providers),
         ("skus.csv", skus),
@@ -194,8 +203,8 @@ pub fn write(size: Size, seed: u64, out: &Path) -> std::io::Result<()> {
         ("power.csv", power),
         ("contracts.csv", contracts),
         ("rules.csv", rules),
-    ] {
-        std::fs::write(out.join(name), text)?;
-    }
-    Ok(())
+    ]
+    .into_iter()
+    .map(|(name, text)| (name, text.into_bytes()))
+    .collect()
 }

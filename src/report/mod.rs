@@ -6,6 +6,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod metrics;
+pub mod output;
 pub mod plan_json;
 pub mod svg;
 pub mod tables;
@@ -15,7 +16,9 @@ pub mod xlsx;
 
 use crate::error::{Error, Result};
 use metrics::Metrics;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+pub use output::{check_file_target, write_folder_guarded, MARKER};
 
 /// Every report file of a plan, as (name, bytes): the CSV tables and JSON, then the documents
 /// rendered from them (summary.md, report.html, report.xlsx).
@@ -59,8 +62,22 @@ pub fn documents(m: &Metrics, tables: &[(&str, Vec<u8>)]) -> Result<(Vec<u8>, Ve
 }
 
 /// Re-renders report.html and report.xlsx of the report folder `out` from its plan.json, writing
-/// each beside its target and renaming it into place.
+/// each beside its target and renaming it into place. The CSV sheets of the workbook are rendered
+/// from plan.json too, not read from the folder, so edited CSVs cannot leak into it.
 pub fn rerender(out: &Path) -> Result<()> {
+    // Outside a folder capplan wrote, only files that are not there yet are written.
+    let ours = out.join(MARKER).is_file();
+    if let Some(theirs) = ["report.html", "report.xlsx"]
+        .iter()
+        .map(|f| out.join(f))
+        .find(|p| !ours && p.exists())
+    {
+        return Err(Error::Usage(format!(
+            "{}: exists and {} was not written by capplan (no {MARKER}); nothing re-rendered",
+            theirs.display(),
+            out.display()
+        )));
+    }
     let path = out.join("plan.json");
     let bytes = std::fs::read(&path)
         .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
@@ -84,45 +101,7 @@ pub fn rerender(out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `files` as the folder `out`, replacing any previous folder only once all are written.
+/// Writes `files` as the folder `out` without an input folder to protect; see [`write_folder_guarded`].
 pub fn write_folder(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        Error::Io(format!("cannot {what} {}: {e}", p.display()))
-    };
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "reports".into());
-    let tmp = sibling(parent, &name, "tmp");
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir(&tmp).map_err(|e| io("create", &tmp, e))?;
-    let result = (|| {
-        for (file, bytes) in files {
-            let p = tmp.join(file);
-            std::fs::write(&p, bytes).map_err(|e| io("write", &p, e))?;
-        }
-        if out.exists() {
-            let old = sibling(parent, &name, "old");
-            let _ = std::fs::remove_dir_all(&old);
-            std::fs::rename(out, &old).map_err(|e| io("move aside", out, e))?;
-            std::fs::rename(&tmp, out).map_err(|e| io("move into place", out, e))?;
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            std::fs::rename(&tmp, out).map_err(|e| io("move into place", out, e))?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
-}
-
-fn sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {
-    parent.join(format!(".{name}.{tag}-{}", std::process::id()))
+    write_folder_guarded(out, None, false, files)
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 /// Colour-blind-safe palette (Okabe-Ito, then greys).
-const PALETTE: [&str; 10] = [
+pub const PALETTE: [&str; 10] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
     "#999999", "#666666",
 ];

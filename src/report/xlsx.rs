@@ -5,6 +5,7 @@
 //! no code; then one sheet per view (`views`) with its series laid out wide and a native chart.
 //! Bytes are deterministic: fixed document properties and creation time.
 
+use super::svg::PALETTE;
 use super::views::{Body, Unit, View};
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, DocProperties,
@@ -158,6 +159,9 @@ fn table_sheet(wb: &mut Workbook, file: &str, bytes: &[u8]) -> Result<(), XlsxEr
     }
     ws.set_autofit_max_width(MAX_WIDTH);
     ws.autofit();
+    if let Some(chart) = table_chart(file, &header, rows.len() as u32) {
+        ws.insert_chart(1, header.len() as u16 + 1, &chart)?;
+    }
     Ok(())
 }
 
@@ -219,10 +223,10 @@ fn view_columns(v: &View) -> Vec<(String, Vec<Option<f64>>, Role, usize)> {
             }
         }
         Body::Lines(lines) => {
-            for l in lines {
-                cols.push((l.name.clone(), some(&l.values), Role::Line, 0));
+            for (k, l) in lines.iter().enumerate() {
+                cols.push((l.name.clone(), some(&l.values), Role::Line, k));
                 if let Some(limit) = &l.limit {
-                    cols.push((format!("{} limit", l.name), limit.clone(), Role::Limit, 0));
+                    cols.push((format!("{} limit", l.name), limit.clone(), Role::Limit, k));
                 }
             }
         }
@@ -262,6 +266,16 @@ fn dashed() -> ChartFormat {
     ChartFormat::new()
         .set_line(ChartLine::new().set_dash_type(ChartLineDashType::Dash))
         .clone()
+}
+
+/// A line in the colour of entity `k` (so a limit matches its series), dashed for limits.
+fn line_format(k: usize, dash: bool) -> ChartFormat {
+    let mut line = ChartLine::new();
+    line.set_color(PALETTE[k % PALETTE.len()]).set_width(1.75);
+    if dash {
+        line.set_dash_type(ChartLineDashType::Dash);
+    }
+    ChartFormat::new().set_line(&line).clone()
 }
 
 fn view_sheet(wb: &mut Workbook, v: &View) -> Result<(), XlsxError> {
@@ -327,7 +341,11 @@ fn view_sheet(wb: &mut Workbook, v: &View) -> Result<(), XlsxError> {
             };
             let mut ch = new_chart(kind, &v.title);
             for (c, col) in cols.iter().enumerate() {
-                add(&mut ch, c, matches!(col.2, Role::Limit).then(dashed));
+                let format = match (&v.body, &col.2) {
+                    (Body::Lines(_), role) => Some(line_format(col.3, matches!(role, Role::Limit))),
+                    _ => None,
+                };
+                add(&mut ch, c, format);
             }
             ws.insert_chart(1, chart_col, &ch)?;
         }
@@ -371,6 +389,35 @@ fn view_sheet(wb: &mut Workbook, v: &View) -> Result<(), XlsxError> {
         }
     }
     Ok(())
+}
+
+/// A chart drawn straight from a monthly table's own sheet: the cash balance of `cash.csv`
+/// (every `*balance*` column against `period`), when such a table is in the folder.
+fn table_chart(file: &str, header: &[String], rows: u32) -> Option<Chart> {
+    if file != "cash.csv" || rows == 0 {
+        return None;
+    }
+    let period = header.iter().position(|h| h == "period")? as u16;
+    let balances: Vec<u16> = (0..header.len())
+        .filter(|&c| header[c].contains("balance"))
+        .map(|c| c as u16)
+        .collect();
+    if balances.is_empty() {
+        return None;
+    }
+    let sheet = sheet_name(file);
+    let mut ch = Chart::new(ChartType::Line);
+    ch.title().set_name("Cash balance by month");
+    ch.y_axis().set_name("USD").set_num_format("$#,##0");
+    ch.set_width(900).set_height(420);
+    for (k, c) in balances.into_iter().enumerate() {
+        ch.add_series()
+            .set_name((sheet.as_str(), 0, c))
+            .set_categories((sheet.as_str(), 1, period, rows, period))
+            .set_values((sheet.as_str(), 1, c, rows, c))
+            .set_format(&mut line_format(k, false));
+    }
+    Some(ch)
 }
 
 /// The workbook: Summary, one sheet per CSV in `files`, one per view.
@@ -473,5 +520,37 @@ mod tests {
         let b = workbook("t", &figs, &files, &[]).expect("workbook");
         assert_eq!(a, b);
         assert_eq!(&a[..2], b"PK");
+    }
+
+    #[test]
+    fn a_cash_table_gets_its_balance_chart() {
+        use std::io::Read;
+        let files = vec![(
+            "cash.csv",
+            b"period,inflow_usd,balance_usd\n2026-01,5,5\n2026-02,1,-3\n".to_vec(),
+        )];
+        let book = workbook("t", &[], &files, &[]).expect("workbook");
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(book)).expect("zip");
+        let mut xml = String::new();
+        z.by_name("xl/charts/chart1.xml")
+            .expect("chart part")
+            .read_to_string(&mut xml)
+            .expect("utf-8");
+        assert!(
+            xml.contains("cash!$C$2:$C$3") && xml.contains("cash!$A$2:$A$3"),
+            "{xml}"
+        );
+        // No cash table, no chart.
+        let plain = workbook(
+            "t",
+            &[],
+            &[("a.csv", b"period,usd\n2026-01,1\n".to_vec())],
+            &[],
+        )
+        .expect("workbook");
+        assert!(zip::ZipArchive::new(std::io::Cursor::new(plain))
+            .expect("zip")
+            .by_name("xl/charts/chart1.xml")
+            .is_err());
     }
 }

@@ -116,6 +116,8 @@ fn a_new_plan_replaces_the_old_folder_whole() {
     let work = workdir();
     let out = work.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
+    // An older report folder (it holds capplan's marker) with a file the new plan no longer writes.
+    std::fs::write(out.join(".capplan-report"), "").unwrap();
     std::fs::write(out.join("stale.txt"), "from an older plan").unwrap();
     let o = capplan(&[
         "plan",

@@ -2,7 +2,7 @@
 //! plan.json carries the whole plan, every writer shows the same numbers, CSVs are safe to open
 //! in a spreadsheet, and `diff` says what moved.
 
-use super::util::{capplan, close, fixtures, repo, skip_or_fail, stderr, workdir};
+use super::util::{capplan, close, fixtures, repo, stderr, workdir};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -70,7 +70,9 @@ fn report_html_renders_in_chromium_with_data_in_every_chart() {
         assert!(!html.contains(banned), "report.html contains {banned}");
     }
     let Some(browser) = chromium() else {
-        skip_or_fail("chromium not found (apt-get install chromium, or set CHROMIUM)");
+        super::util::skip_or_fail(
+            "chromium not found (apt-get install chromium, or set CHROMIUM): the browser part",
+        );
         return;
     };
     let url = format!("file://{}", page.display());

@@ -79,3 +79,45 @@ pub fn plan_into_temp(scenario: &Path, extra: &[&str]) -> (tempfile::TempDir, Pa
     let o = capplan(&args);
     (dir, out, o)
 }
+
+#[allow(dead_code)]
+/// Runs the capplan binary with `args` from the working directory `cwd`.
+pub fn capplan_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_capplan"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run capplan")
+}
+
+#[allow(dead_code)]
+/// Copies the files of folder `src` (not recursive) into `dst`, created.
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("create copy");
+    for e in std::fs::read_dir(src).expect("read folder") {
+        let p = e.expect("entry").path();
+        if p.is_file() {
+            std::fs::copy(&p, dst.join(p.file_name().unwrap())).expect("copy file");
+        }
+    }
+}
+
+#[allow(dead_code)]
+/// Every file of `dir` with its bytes, sorted by name (to compare a folder before and after).
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .map(|r| {
+            r.flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}

@@ -451,11 +451,20 @@ def main(argv):
     if len(argv) != 2:
         print("usage: spec_lp.py FOLDER", file=sys.stderr)
         return 2
+    # HiGHS (C++) prints a banner on file descriptor 1 when highspy.Highs() is built, before any
+    # option can silence it: point fd 1 at stderr while solving, so stdout holds the JSON alone.
+    sys.stdout.flush()
+    real_stdout = os.dup(1)
+    os.dup2(2, 1)
     try:
         out = solve(argv[1])
     except RuntimeError as e:
         print(str(e), file=sys.stderr)
         return 3
+    finally:
+        sys.stdout.flush()
+        os.dup2(real_stdout, 1)
+        os.close(real_stdout)
     print(json.dumps(out))
     return 0
 
