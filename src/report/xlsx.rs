@@ -24,6 +24,8 @@ pub enum Figure {
 
 /// Widest a column is fitted to (characters); longer text wraps in the cell's tooltip.
 const MAX_WIDTH: u32 = 60;
+/// Rows a sheet holds (Excel's limit), header included.
+const MAX_SHEET_ROWS: u32 = 1_048_576;
 /// Rows between stacked charts on one sheet.
 const CHART_ROWS: u32 = 22;
 
@@ -438,8 +440,22 @@ pub fn workbook(
             )
             .set_creation_datetime(&created),
     );
-    summary_sheet(&mut wb, title, figures)?;
-    for (file, bytes) in files.iter().filter(|(f, _)| f.ends_with(".csv")) {
+    // A table longer than a sheet holds is left to its CSV, and the Summary says so.
+    let (fits, too_long): (Vec<_>, Vec<_>) = files
+        .iter()
+        .filter(|(f, _)| f.ends_with(".csv"))
+        .partition(|(_, b)| b.iter().filter(|c| **c == b'\n').count() <= MAX_SHEET_ROWS as usize);
+    let mut figures = figures.to_vec();
+    for (file, _) in &too_long {
+        figures.push((
+            file.to_string(),
+            Figure::Text(format!(
+                "more than {MAX_SHEET_ROWS} rows, more than a sheet holds: see the CSV"
+            )),
+        ));
+    }
+    summary_sheet(&mut wb, title, &figures)?;
+    for (file, bytes) in fits {
         table_sheet(&mut wb, file, bytes)?;
     }
     for v in views {
