@@ -202,6 +202,10 @@ fn describe(sc: &Scenario, sol: &Solution, name: &RowName, t: usize) -> String {
         }
         RowName::PriorityHold => "first_on priority holds the provider's share".into(),
         RowName::Demand { .. } => "demand".into(),
+        RowName::Cash { t } => format!(
+            "cash in {}: money spent that month is raised at the funding rate",
+            sc.month(t)
+        ),
         RowName::CommitCap { contract } => {
             format!("commitment of {} used up", sc.contracts[contract.0].id)
         }

@@ -16,9 +16,9 @@ pub struct SampleOutcome {
     /// Per workload, demand-unit-months unmet over the horizon (for an infeasible sample: the
     /// least hard shortfall, from the elastic re-solve).
     pub unmet_units: Vec<f64>,
-    /// Nominal spend per provider and month, `provider * periods + t` (for the fan charts; not
-    /// kept in plan.json, whose `fans` carry the percentiles).
-    #[serde(skip)]
+    /// Nominal spend per provider and month, `provider * periods + t` (for the fan charts; kept
+    /// in shard parts so a merge draws the same fans).
+    #[serde(default)]
     pub provider_month_usd: Vec<f64>,
 }
 

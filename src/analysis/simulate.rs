@@ -9,6 +9,7 @@
 
 use super::risk::{self, Risk, SampleOutcome};
 use super::sample;
+use super::shard::Shard;
 use crate::model::{self, Model, RowName, Var};
 use crate::scenario::Scenario;
 use crate::solve::{self, SolveError, SolverChoice};
@@ -64,7 +65,11 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
             }
             Var::Unmet { workload, .. } => unmet[workload.0] += v,
             Var::Shortfall { contract } => shortfall[contract.0] = v,
-            Var::Slack { .. } | Var::Commit { .. } | Var::AllocBeyondCommit { .. } => {}
+            Var::Slack { .. }
+            | Var::Commit { .. }
+            | Var::AllocBeyondCommit { .. }
+            | Var::FundingNeed { .. }
+            | Var::CashCushion { .. } => {}
         }
     }
     SampleOutcome {
@@ -119,6 +124,42 @@ pub fn run(
     warm: bool,
     quiet: bool,
 ) -> Result<(Risk, Method), SolveError> {
+    let (outcomes, method) = outcomes(sc, seed, samples, solver, warm, quiet, Shard::ALL)?;
+    Ok((summarise(sc, outcomes, seed), method))
+}
+
+/// The risk table and fans over `outcomes` (all samples, in index order).
+pub fn summarise(sc: &Scenario, outcomes: Vec<SampleOutcome>, seed: u64) -> Risk {
+    let contracts: Vec<(String, f64)> = sc
+        .contracts
+        .iter()
+        .map(|c| (c.id.clone(), c.commit_usd))
+        .collect();
+    let workloads: Vec<String> = sc.workloads.iter().map(|w| w.id.clone()).collect();
+    let fans = risk::fans(sc, &contracts, &outcomes);
+    let mut study = risk::summarise(
+        &contracts,
+        &workloads,
+        outcomes,
+        seed,
+        sc.demand_shock_persistence,
+    );
+    study.fans = fans;
+    study
+}
+
+/// The outcomes of the samples of `shard`'s chunks (chunk `c` = samples `c*CHUNK..`, owned when
+/// `shard.owns(c)`), in index order. A chunk is one warm-start chain, so a sample's result is the
+/// same whether its chunk runs in a shard or in the single run.
+pub fn outcomes(
+    sc: &Scenario,
+    seed: u64,
+    samples: u64,
+    solver: SolverChoice,
+    warm: bool,
+    quiet: bool,
+    shard: Shard,
+) -> Result<(Vec<SampleOutcome>, Method), SolveError> {
     let base = model::build(sc, false);
     let method = if warm && cfg!(feature = "highs") {
         Method::WarmHighs
@@ -130,11 +171,12 @@ pub fn run(
     } else {
         None
     };
-    let bar = super::progress(samples, "simulating", quiet);
     let chunks: Vec<(u64, u64)> = (0..samples)
         .step_by(CHUNK as usize)
         .map(|a| (a, (a + CHUNK).min(samples)))
+        .filter(|&(a, _)| shard.owns(a / CHUNK))
         .collect();
+    let bar = super::progress(chunks.iter().map(|(a, b)| b - a).sum(), "simulating", quiet);
     let results: Vec<Result<Vec<SampleOutcome>, SolveError>> = chunks
         .par_iter()
         .map(|&(a, b)| {
@@ -165,22 +207,7 @@ pub fn run(
     for r in results {
         outcomes.extend(r?);
     }
-    let contracts: Vec<(String, f64)> = sc
-        .contracts
-        .iter()
-        .map(|c| (c.id.clone(), c.commit_usd))
-        .collect();
-    let workloads: Vec<String> = sc.workloads.iter().map(|w| w.id.clone()).collect();
-    let fans = risk::fans(sc, &contracts, &outcomes);
-    let mut study = risk::summarise(
-        &contracts,
-        &workloads,
-        outcomes,
-        seed,
-        sc.demand_shock_persistence,
-    );
-    study.fans = fans;
-    Ok((study, method))
+    Ok((outcomes, method))
 }
 
 /// Demand rows and their right-hand side in sample `s` (the base model's rows, in order).

@@ -38,6 +38,14 @@ impl Table {
         self.present[self.column_index(column)]
     }
 
+    /// Replaces the cell of `column` in row `row` (an in-memory override; the column then counts
+    /// as present).
+    pub fn set_cell(&mut self, row: usize, column: &str, value: String) {
+        let i = self.column_index(column);
+        self.rows[row].cells[i] = value;
+        self.present[i] = true;
+    }
+
     fn column_index(&self, column: &str) -> usize {
         self.schema
             .columns
@@ -66,6 +74,33 @@ pub struct Tables {
     pub contracts: Option<Table>,
     pub power: Option<Table>,
     pub rules: Option<Table>,
+    pub finance: Option<Table>,
+}
+
+impl Tables {
+    /// Every file slot with its name; a new input file is added here and in `read_folder`.
+    pub fn slots_mut(&mut self) -> Vec<(&'static str, &mut Option<Table>)> {
+        vec![
+            (schema::SETTINGS.name, &mut self.settings),
+            (schema::PROVIDERS.name, &mut self.providers),
+            (schema::SKUS.name, &mut self.skus),
+            (schema::WORKLOADS.name, &mut self.workloads),
+            (schema::DEMAND.name, &mut self.demand),
+            (schema::OFFERS.name, &mut self.offers),
+            (schema::PERF.name, &mut self.perf),
+            (schema::CONTRACTS.name, &mut self.contracts),
+            (schema::POWER.name, &mut self.power),
+            (schema::RULES.name, &mut self.rules),
+        ]
+    }
+
+    /// The table of the file called `name`, if the folder has it.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Table> {
+        self.slots_mut()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, t)| t.as_mut())
+    }
 }
 
 /// Reads every file of the folder. Problems go to `diags`; reading goes on past them.
@@ -82,6 +117,7 @@ pub fn read_folder(dir: &Path, diags: &mut Diagnostics) -> Tables {
         contracts: read(&schema::CONTRACTS),
         power: read(&schema::POWER),
         rules: read(&schema::RULES),
+        finance: read(&schema::FINANCE),
     }
 }
 

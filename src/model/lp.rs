@@ -20,6 +20,10 @@ pub enum Var {
     Slack { row: usize },
     /// `capplan commit`: the commitment of a sizable contract, USD (first stage).
     Commit { contract: ContractId },
+    /// `g[t]`: funding need, USD below `min_cash_usd` at the end of month `t` (with `funding_rate`).
+    FundingNeed { t: usize },
+    /// Cash above `min_cash_usd` at the end of month `t` (with `funding_rate`): `cash - min = cushion - g`.
+    CashCushion { t: usize },
     /// `capplan commit`: units of tranche `o` beyond a sizable commitment, at list price.
     AllocBeyondCommit {
         offer: OfferId,
@@ -63,6 +67,10 @@ pub enum RowName {
     },
     FirstOnShare {
         rule: RuleId,
+        t: usize,
+    },
+    /// Cash ledger of month `t` (with `funding_rate`): the month's change in cash.
+    Cash {
         t: usize,
     },
     /// Second stage of `first_on`/`priority`: hold the first stage's amount on the provider.

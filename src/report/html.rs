@@ -6,7 +6,7 @@ use super::metrics::Metrics;
 use super::svg::draw;
 use super::views::{plan_views, Unit, View};
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1100px;margin:24px auto;\
+pub(crate) const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1100px;margin:24px auto;\
 padding:0 16px;color:#222;line-height:1.45}h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;\
 padding-bottom:4px;margin-top:1.8em}table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}th,td{border:1px solid \
 #ccc;padding:3px 7px}th{background:#f3f3f3}td.num,th.num{text-align:right}figure{margin:12px 0 24px}figcaption{font-weight:600;\

@@ -9,6 +9,9 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
     let mut s = String::new();
     let t = &m.totals;
     let _ = writeln!(s, "# Capacity plan: {}\n", m.scenario);
+    if m.cash.declared {
+        s.push_str(&super::money::headline(&m.cash));
+    }
     let _ = writeln!(
         s,
         "Horizon {} to {} ({} months), {} hours a month, discount rate {} a year. Solved with {} \
@@ -56,6 +59,13 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         usd(t.unmet_penalty_usd),
         usd(t.unmet_pv_usd)
     );
+    if t.funding_pv_usd > 0.0 {
+        let _ = writeln!(
+            s,
+            "| interest on the funding need | | {} |",
+            usd(t.funding_pv_usd)
+        );
+    }
     let _ = writeln!(s, "| **objective** | | **{}** |\n", usd(t.objective_usd));
     if let Some(p) = m.priority_served_units {
         let _ = writeln!(
@@ -69,6 +79,16 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
     spend_by_year(&mut s, m);
     contracts(&mut s, m);
     unmet(&mut s, m);
+    if m.cash.declared {
+        super::money::section(&mut s, &m.cash, &super::money::by_year(&m.cash));
+    } else {
+        let _ = writeln!(
+            s,
+            "## Cash\n\nNo finance.csv, workload revenue or cash setting: the ledger (`cash.csv`) starts from zero \
+             cash and counts only the plan's payments.\n"
+        );
+        s.push_str(&super::money::headline(&m.cash));
+    }
     binding(&mut s, m);
     marginal_note(&mut s, m);
     rules(&mut s, m);

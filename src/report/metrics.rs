@@ -120,6 +120,8 @@ pub struct Totals {
     pub usage_pv_usd: f64,
     pub shortfall_pv_usd: f64,
     pub unmet_pv_usd: f64,
+    /// Interest on the funding need (with `funding_rate`), present value.
+    pub funding_pv_usd: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -156,6 +158,8 @@ pub struct Metrics {
     pub clauses: Option<Vec<crate::analysis::clauses::ClausePrice>>,
     /// Filled by `simulate`.
     pub risk: Option<crate::analysis::risk::Risk>,
+    /// The cash ledger and funding need.
+    pub cash: super::money::CashReport,
 }
 
 pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
@@ -304,6 +308,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         usage_pv_usd: usage_pv,
         shortfall_pv_usd: shortfall_pv,
         unmet_pv_usd: unmet_pv,
+        funding_pv_usd: sol.cash.funding_cost_pv_usd,
     };
 
     Metrics {
@@ -342,6 +347,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
             .collect(),
         clauses: None,
         risk: None,
+        cash: super::money::compute(sc, sol),
     }
 }
 
@@ -412,6 +418,13 @@ pub fn describe_row(
             format!("commitment of {}", sc.contracts[contract.0].id),
             "USD committed",
             sc.contracts[contract.0].window.last,
+        ),
+        RowName::Cash { t } => (
+            "cash",
+            sc.month(t).to_string(),
+            "cash balance".into(),
+            "USD of funding",
+            t,
         ),
         RowName::PriorityHold => (
             "priority_hold",

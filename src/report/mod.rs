@@ -6,9 +6,11 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod metrics;
+pub mod money;
 pub mod output;
 pub mod plan_json;
 pub mod svg;
+pub mod sweep;
 pub mod tables;
 pub mod validate;
 pub mod views;
@@ -30,6 +32,7 @@ pub fn render(m: &Metrics) -> Result<Vec<(&'static str, Vec<u8>)>> {
         ("contracts.csv", tables::contracts(m)),
         ("unmet.csv", tables::unmet(m)),
         ("marginal_costs.csv", tables::marginal_costs(m)),
+        ("cash.csv", tables::cash(m)),
     ];
     if let Some(c) = tables::clauses(m) {
         files.push(("clauses.csv", c));
@@ -104,4 +107,17 @@ pub fn rerender(out: &Path) -> Result<()> {
 /// Writes `files` as the folder `out` without an input folder to protect; see [`write_folder_guarded`].
 pub fn write_folder(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
     write_folder_guarded(out, None, false, files)
+}
+
+/// As [`write_folder_guarded`], for file names built at run time (which may hold folders:
+/// `cases/<case>/summary.md`).
+pub fn write_named(
+    out: &Path,
+    input_dir: Option<&Path>,
+    force: bool,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<()> {
+    let (names, bytes): (Vec<String>, Vec<Vec<u8>>) = files.into_iter().unzip();
+    let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(bytes).collect();
+    write_folder_guarded(out, input_dir, force, &files)
 }

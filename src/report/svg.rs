@@ -347,6 +347,151 @@ pub fn bars(
     s
 }
 
+/// A signed range `lo..hi` (both "nice") and its step, for charts that go below zero.
+fn nice_range(lo: f64, hi: f64) -> (f64, f64, f64) {
+    let lo = lo.min(0.0);
+    let hi = hi.max(0.0);
+    let (_, step) = nice((hi - lo).max(f64::MIN_POSITIVE));
+    let step = if hi - lo <= 0.0 { 0.25 } else { step };
+    let lo = (lo / step).floor() * step;
+    let hi = ((hi / step).ceil() * step).max(lo + step);
+    (lo, hi, step)
+}
+
+/// A monthly line that may go below zero, with an optional shaded band (`lo`, `hi` per month, e.g.
+/// P10..P90) and optional shaded bars hanging from `floor` down by `shade` (e.g. the funding need
+/// below the minimum cash). `data-points` counts the line's months.
+#[allow(clippy::too_many_arguments)]
+pub fn signed_line(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    line: &Series,
+    band: Option<(&Series, &Series)>,
+    shade: Option<(&Series, f64)>,
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let all = line
+        .values
+        .iter()
+        .chain(
+            band.iter()
+                .flat_map(|(a, b)| a.values.iter().chain(&b.values)),
+        )
+        .copied()
+        .chain(shade.map(|(_, floor)| floor))
+        .filter(|v| v.is_finite());
+    let (lo, hi) = all.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi, step) = nice_range(lo, hi);
+    let series = 1 + usize::from(band.is_some()) + usize::from(shade.is_some());
+    let mut s = open(id, title, series, line.values.len());
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = H - TOP - BOTTOM;
+    let y_of = |v: f64| TOP + plot_h * (hi - v) / (hi - lo);
+    let n = labels.len().max(1) as f64;
+    let x_of = |i: usize| LEFT + plot_w * (i as f64 + 0.5) / n;
+    let mut v = lo;
+    while v <= hi + step * 1e-9 {
+        let y = y_of(v);
+        let stroke = if v.abs() < step * 1e-9 {
+            "#888"
+        } else {
+            "#ddd"
+        };
+        let _ = write!(
+            s,
+            r##"<line x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{stroke}"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{}</text>"##,
+            LEFT + plot_w,
+            LEFT - 6.0,
+            y + 4.0,
+            esc(&fmt(v))
+        );
+        v += step;
+    }
+    let every = (labels.len() / 12).max(1);
+    for (i, l) in labels.iter().enumerate() {
+        if i % every == 0 {
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10">{}</text>"#,
+                x_of(i),
+                H - BOTTOM + 14.0,
+                esc(l)
+            );
+        }
+    }
+    let mut names = vec![(line.name.as_str(), PALETTE[0])];
+    if let Some((low, high)) = band {
+        let mut pts: Vec<String> = high
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.2},{:.2}", x_of(i), y_of(*v)))
+            .collect();
+        pts.extend(
+            low.values
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, v)| format!("{:.2},{:.2}", x_of(i), y_of(*v))),
+        );
+        let _ = write!(
+            s,
+            r#"<polygon fill="{}" fill-opacity="0.25" stroke="none" points="{}"><title>{} to {}</title></polygon>"#,
+            PALETTE[1],
+            pts.join(" "),
+            esc(&low.name),
+            esc(&high.name)
+        );
+        names.push((high.name.as_str(), PALETTE[1]));
+    }
+    if let Some((need, floor)) = shade {
+        let bw = plot_w / n;
+        for (i, v) in need.values.iter().enumerate().filter(|(_, v)| **v > 0.0) {
+            let (y0, y1) = (y_of(floor), y_of(floor - v));
+            let _ = write!(
+                s,
+                r#"<rect x="{:.2}" y="{y0:.2}" width="{:.2}" height="{:.2}" fill="{}" fill-opacity="0.35"><title>{} {}: {}</title></rect>"#,
+                x_of(i) - bw / 2.0,
+                bw,
+                (y1 - y0).max(0.0),
+                PALETTE[5],
+                esc(&labels[i]),
+                esc(&need.name),
+                esc(&fmt(*v))
+            );
+        }
+        names.push((need.name.as_str(), PALETTE[5]));
+    }
+    let pts: Vec<String> = line
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.2},{:.2}", x_of(i), y_of(*v)))
+        .collect();
+    let _ = write!(
+        s,
+        r#"<polyline fill="none" stroke="{}" stroke-width="2" points="{}"><title>{}</title></polyline>"#,
+        PALETTE[0],
+        pts.join(" "),
+        esc(&line.name)
+    );
+    for (k, (name, colour)) in names.iter().enumerate() {
+        let y = TOP + 14.0 * k as f64;
+        let _ = write!(
+            s,
+            r#"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
+            W - RIGHT + 12.0,
+            y,
+            W - RIGHT + 26.0,
+            y + 9.0,
+            esc(name)
+        );
+    }
+    s.push_str("</svg></figure>\n");
+    s
+}
+
 /// A view drawn as SVG.
 pub fn draw(v: &View, fmt: &dyn Fn(f64) -> String) -> String {
     match &v.body {
@@ -354,6 +499,15 @@ pub fn draw(v: &View, fmt: &dyn Fn(f64) -> String) -> String {
         Body::Lines(l) => lines(v.id, &v.title, &v.labels, l, fmt),
         Body::Fans(f) => fans(v.id, &v.title, &v.labels, f, fmt),
         Body::Bars(b) => bars(v.id, &v.title, &v.labels, b, fmt),
+        Body::Signed { line, need, floor } => signed_line(
+            v.id,
+            &v.title,
+            &v.labels,
+            line,
+            None,
+            Some((need, *floor)),
+            fmt,
+        ),
     }
 }
 
@@ -382,5 +536,31 @@ mod tests {
         );
         assert!(s.contains("a&lt;b") && s.contains("x&amp;y"));
         assert!(s.contains(r#"data-points="2""#));
+    }
+
+    #[test]
+    fn signed_range_covers_negatives() {
+        let (lo, hi, step) = nice_range(-130.0, 40.0);
+        assert!(lo <= -130.0 && hi >= 40.0 && step > 0.0);
+        assert_eq!((lo / step).fract(), 0.0);
+        let s = signed_line(
+            "cash",
+            "Cash",
+            &["a".into(), "b".into()],
+            &Series {
+                name: "cash".into(),
+                values: vec![10.0, -20.0],
+            },
+            None,
+            Some((
+                &Series {
+                    name: "need".into(),
+                    values: vec![0.0, 20.0],
+                },
+                0.0,
+            )),
+            &|v| format!("{v}"),
+        );
+        assert!(s.contains("<polyline") && s.contains("b need: 20"));
     }
 }

@@ -16,7 +16,7 @@ pub fn excel_safe(text: &str) -> String {
     }
 }
 
-fn to_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub(crate) fn to_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -42,6 +42,32 @@ pub fn allocation(m: &Metrics) -> Vec<u8> {
                 num(a.units, UNITS_DP),
                 num(a.served, UNITS_DP),
                 num(a.usd, USD_DP),
+            ]
+        }),
+    )
+}
+
+/// `cash.csv`: SPEC's cash ledger, one row per month.
+pub fn cash(m: &Metrics) -> Vec<u8> {
+    to_csv(
+        &[
+            "period",
+            "revenue",
+            "funding",
+            "expense",
+            "paid",
+            "cash",
+            "funding_need",
+        ],
+        m.cash.rows.iter().map(|r| {
+            vec![
+                r.period.clone(),
+                num(r.revenue, USD_DP),
+                num(r.funding, USD_DP),
+                num(r.expense, USD_DP),
+                num(r.paid, USD_DP),
+                num(r.cash, USD_DP),
+                num(r.funding_need, USD_DP),
             ]
         }),
     )

@@ -58,6 +58,13 @@ pub enum Body {
     Fans(Vec<Fan>),
     /// One bar per label (a category, not a month).
     Bars(Series),
+    /// A line that may go below zero, with bars hanging from `floor` down by `need` (the cash
+    /// balance and the funding need below the minimum cash).
+    Signed {
+        line: Series,
+        need: Series,
+        floor: f64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +88,7 @@ impl View {
             Body::Lines(l) => l.iter().map(|x| x.values.len()).sum(),
             Body::Fans(f) => f.iter().map(|x| x.p50.len()).sum(),
             Body::Bars(s) => s.values.len(),
+            Body::Signed { line, .. } => line.values.len(),
         }
     }
 }
@@ -337,6 +345,27 @@ pub fn plan_views(m: &Metrics) -> Vec<View> {
             body: Body::Stacked(cpu),
         });
     }
+    v.push(View {
+        id: "cash",
+        sheet: "Chart cash",
+        title: format!(
+            "Cash balance at month end (nominal USD); shaded: funding need below the {} minimum",
+            super::format::usd(m.cash.min_cash_usd)
+        ),
+        unit: Unit::Usd,
+        labels: months(),
+        body: Body::Signed {
+            line: Series {
+                name: "cash balance".into(),
+                values: m.cash.rows.iter().map(|r| r.cash).collect(),
+            },
+            need: Series {
+                name: "funding need".into(),
+                values: m.cash.rows.iter().map(|r| r.funding_need).collect(),
+            },
+            floor: m.cash.min_cash_usd,
+        },
+    });
     let mut unmet = unmet_by_workload(m);
     if unmet.is_empty() {
         unmet.push(Series {

@@ -161,9 +161,6 @@ fn table_sheet(wb: &mut Workbook, file: &str, bytes: &[u8]) -> Result<(), XlsxEr
     }
     ws.set_autofit_max_width(MAX_WIDTH);
     ws.autofit();
-    if let Some(chart) = table_chart(file, &header, rows.len() as u32) {
-        ws.insert_chart(1, header.len() as u16 + 1, &chart)?;
-    }
     Ok(())
 }
 
@@ -260,6 +257,16 @@ fn view_columns(v: &View) -> Vec<(String, Vec<Option<f64>>, Role, usize)> {
             }
         }
         Body::Bars(s) => cols.push((s.name.clone(), some(&s.values), Role::Bar, 0)),
+        Body::Signed { line, need, floor } => {
+            cols.push((line.name.clone(), some(&line.values), Role::Line, 0));
+            cols.push((need.name.clone(), some(&need.values), Role::Line, 5));
+            cols.push((
+                "minimum cash".into(),
+                vec![Some(*floor); line.values.len()],
+                Role::Limit,
+                0,
+            ));
+        }
     }
     cols
 }
@@ -335,7 +342,7 @@ fn view_sheet(wb: &mut Workbook, v: &View) -> Result<(), XlsxError> {
         }
     };
     match &v.body {
-        Body::Stacked(_) | Body::Lines(_) | Body::Bars(_) => {
+        Body::Stacked(_) | Body::Lines(_) | Body::Bars(_) | Body::Signed { .. } => {
             let kind = match v.body {
                 Body::Stacked(_) => ChartType::ColumnStacked,
                 Body::Bars(_) => ChartType::Column,
@@ -344,7 +351,9 @@ fn view_sheet(wb: &mut Workbook, v: &View) -> Result<(), XlsxError> {
             let mut ch = new_chart(kind, &v.title);
             for (c, col) in cols.iter().enumerate() {
                 let format = match (&v.body, &col.2) {
-                    (Body::Lines(_), role) => Some(line_format(col.3, matches!(role, Role::Limit))),
+                    (Body::Lines(_) | Body::Signed { .. }, role) => {
+                        Some(line_format(col.3, matches!(role, Role::Limit)))
+                    }
                     _ => None,
                 };
                 add(&mut ch, c, format);
@@ -391,35 +400,6 @@ fn view_sheet(wb: &mut Workbook, v: &View) -> Result<(), XlsxError> {
         }
     }
     Ok(())
-}
-
-/// A chart drawn straight from a monthly table's own sheet: the cash balance of `cash.csv`
-/// (every `*balance*` column against `period`), when such a table is in the folder.
-fn table_chart(file: &str, header: &[String], rows: u32) -> Option<Chart> {
-    if file != "cash.csv" || rows == 0 {
-        return None;
-    }
-    let period = header.iter().position(|h| h == "period")? as u16;
-    let balances: Vec<u16> = (0..header.len())
-        .filter(|&c| header[c].contains("balance"))
-        .map(|c| c as u16)
-        .collect();
-    if balances.is_empty() {
-        return None;
-    }
-    let sheet = sheet_name(file);
-    let mut ch = Chart::new(ChartType::Line);
-    ch.title().set_name("Cash balance by month");
-    ch.y_axis().set_name("USD").set_num_format("$#,##0");
-    ch.set_width(900).set_height(420);
-    for (k, c) in balances.into_iter().enumerate() {
-        ch.add_series()
-            .set_name((sheet.as_str(), 0, c))
-            .set_categories((sheet.as_str(), 1, period, rows, period))
-            .set_values((sheet.as_str(), 1, c, rows, c))
-            .set_format(&mut line_format(k, false));
-    }
-    Some(ch)
 }
 
 /// The workbook: Summary, one sheet per CSV in `files`, one per view.
@@ -504,6 +484,15 @@ pub fn plan_figures(m: &super::metrics::Metrics) -> Vec<(String, Figure)> {
         ("variables".into(), Figure::Count(m.variables as f64)),
         ("constraints".into(), Figure::Count(m.rows as f64)),
     ];
+    if m.cash.declared || m.cash.peak_funding_need_usd > 0.0 {
+        f.push((
+            "peak funding need (nominal, USD)".into(),
+            Figure::Usd(m.cash.peak_funding_need_usd),
+        ));
+        if let Some(p) = &m.cash.peak_funding_need_period {
+            f.push(("peak funding need in".into(), Figure::Text(p.clone())));
+        }
+    }
     if let Some(note) = &m.solver_note {
         f.push(("solver note".into(), Figure::Text(note.clone())));
     }
@@ -536,37 +525,5 @@ mod tests {
         let b = workbook("t", &figs, &files, &[]).expect("workbook");
         assert_eq!(a, b);
         assert_eq!(&a[..2], b"PK");
-    }
-
-    #[test]
-    fn a_cash_table_gets_its_balance_chart() {
-        use std::io::Read;
-        let files = vec![(
-            "cash.csv",
-            b"period,inflow_usd,balance_usd\n2026-01,5,5\n2026-02,1,-3\n".to_vec(),
-        )];
-        let book = workbook("t", &[], &files, &[]).expect("workbook");
-        let mut z = zip::ZipArchive::new(std::io::Cursor::new(book)).expect("zip");
-        let mut xml = String::new();
-        z.by_name("xl/charts/chart1.xml")
-            .expect("chart part")
-            .read_to_string(&mut xml)
-            .expect("utf-8");
-        assert!(
-            xml.contains("cash!$C$2:$C$3") && xml.contains("cash!$A$2:$A$3"),
-            "{xml}"
-        );
-        // No cash table, no chart.
-        let plain = workbook(
-            "t",
-            &[],
-            &[("a.csv", b"period,usd\n2026-01,1\n".to_vec())],
-            &[],
-        )
-        .expect("workbook");
-        assert!(zip::ZipArchive::new(std::io::Cursor::new(plain))
-            .expect("zip")
-            .by_name("xl/charts/chart1.xml")
-            .is_err());
     }
 }

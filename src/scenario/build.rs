@@ -71,6 +71,16 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         .as_ref()
         .map(|t| read_power(t, &ids, regions_known.then_some(&region_index), diags))
         .unwrap_or_default();
+    let raw_finance = tables
+        .finance
+        .as_ref()
+        .map(|t| money::read_finance(t, diags))
+        .unwrap_or_default();
+    let revenue = tables
+        .workloads
+        .as_ref()
+        .map(|t| money::read_revenue(t, diags))
+        .unwrap_or_default();
     let raw_rules = tables
         .rules
         .as_ref()
@@ -99,6 +109,28 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
     }
     // Contracts of one provider must not overlap (which discount would apply?).
     check_contract_overlaps(&raw_contracts, start, end, diags);
+    let money = start.zip(end).map(|(s, e)| {
+        let declared = tables.finance.is_some()
+            || revenue.iter().any(|&r| r > 0.0)
+            || settings.min_cash_usd > 0.0
+            || settings.funding_rate.is_some();
+        let display = tables
+            .finance
+            .as_ref()
+            .map(|t| t.display.clone())
+            .unwrap_or_else(|| "finance.csv".into());
+        money::place(
+            &display,
+            raw_finance,
+            s,
+            e,
+            revenue,
+            settings.min_cash_usd,
+            settings.funding_rate,
+            declared,
+            diags,
+        )
+    });
 
     if diags.len() > errors_before {
         return None;
@@ -247,6 +279,7 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         power,
         rules,
         notes,
+        money: money.unwrap_or_default(),
     })
 }
 
@@ -263,22 +296,22 @@ struct Ids {
 }
 
 /// Reads cells of one row, reporting problems against its file, line and column.
-struct Cells<'a> {
+pub(super) struct Cells<'a> {
     table: &'a Table,
     row: &'a Row,
     diags: &'a mut Diagnostics,
 }
 
 impl<'a> Cells<'a> {
-    fn new(table: &'a Table, row: &'a Row, diags: &'a mut Diagnostics) -> Self {
+    pub(super) fn new(table: &'a Table, row: &'a Row, diags: &'a mut Diagnostics) -> Self {
         Cells { table, row, diags }
     }
 
-    fn text(&self, column: &str) -> &'a str {
+    pub(super) fn text(&self, column: &str) -> &'a str {
         self.table.cell(self.row, column)
     }
 
-    fn problem(&mut self, column: &str, message: impl Into<String>) {
+    pub(super) fn problem(&mut self, column: &str, message: impl Into<String>) {
         self.diags
             .push(&self.table.display, self.row.line, column, message);
     }
@@ -324,7 +357,7 @@ impl<'a> Cells<'a> {
     }
 
     /// A non-negative finite number; `default` when blank (None = required).
-    fn number(&mut self, column: &str, default: Option<f64>) -> Option<f64> {
+    pub(super) fn number(&mut self, column: &str, default: Option<f64>) -> Option<f64> {
         let text = self.text(column);
         if text.is_empty() {
             if default.is_none() {
@@ -342,7 +375,7 @@ impl<'a> Cells<'a> {
     }
 
     /// An optional month; `Err` when malformed.
-    fn period(&mut self, column: &str) -> Result<Option<Month>, ()> {
+    pub(super) fn period(&mut self, column: &str) -> Result<Option<Month>, ()> {
         let text = self.text(column);
         if text.is_empty() {
             return Ok(None);
@@ -441,6 +474,8 @@ struct Settings {
     discount_rate: f64,
     hours_per_month: f64,
     persistence: f64,
+    min_cash_usd: f64,
+    funding_rate: Option<f64>,
 }
 
 fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
@@ -453,6 +488,8 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
         discount_rate: 0.0,
         hours_per_month: 730.0,
         persistence: DEFAULT_PERSISTENCE,
+        min_cash_usd: 0.0,
+        funding_rate: None,
     };
     let Some(table) = table else { return s };
     let mut seen = HashMap::new();
@@ -489,12 +526,22 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
                 Some(v) => c.problem("value", format!("demand_shock_persistence {v} is outside 0..1")),
                 None => {}
             },
+            "min_cash_usd" => {
+                if let Some(v) = c.number("value", Some(0.0)) {
+                    s.min_cash_usd = v;
+                }
+            }
+            "funding_rate" => {
+                if !value.is_empty() {
+                    s.funding_rate = c.number("value", None);
+                }
+            }
             "" => c.problem("key", "required value is blank"),
             other => c.problem(
                 "key",
                 format!(
                     "unknown setting '{other}' (expected horizon_start, horizon_end, discount_rate, hours_per_month, \
-                     demand_shock_persistence)"
+                     demand_shock_persistence, min_cash_usd, funding_rate)"
                 ),
             ),
         }

@@ -2,6 +2,7 @@
 //! to the horizon, defaults are filled in. The model never sees a string id.
 
 mod build;
+pub mod money;
 pub mod period;
 
 pub use build::build;
@@ -186,6 +187,8 @@ pub struct Scenario {
     pub power: Vec<PowerLimit>,
     pub rules: Vec<Rule>,
     pub notes: Notes,
+    /// Revenue, funding and the cash settings (SPEC v2 "Money").
+    pub money: money::Money,
 }
 
 impl Scenario {

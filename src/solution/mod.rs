@@ -1,6 +1,8 @@
 //! Stage 5: the solved plan as typed results (allocations, unmet demand, shortfalls, row activity
 //! and duals by row name), with solver noise removed.
 
+pub mod cash;
+
 use crate::model::{Model, RowName, Sense, Var};
 use crate::scenario::{ContractId, OfferId, Scenario, WorkloadId};
 use crate::solve::Solved;
@@ -66,6 +68,8 @@ pub struct Solution {
     pub nonzeros: usize,
     /// Raw column values, as the solver returned them (for explaining the plan).
     pub values: Vec<f64>,
+    /// The cash ledger of the plan (nominal).
+    pub cash: cash::CashLedger,
 }
 
 pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static str) -> Solution {
@@ -74,9 +78,13 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
     let mut allocations = Vec::new();
     let mut unmet = Vec::new();
     let mut shortfall = vec![0.0; sc.contracts.len()];
+    let mut clean = vec![0.0; x.len()];
     for (j, var) in lp.vars.iter().enumerate() {
         let v = x[j];
         let noise = NOISE * lp.magnitude[j].max(1.0);
+        if v > noise {
+            clean[j] = v;
+        }
         match *var {
             Var::Alloc { offer, workload, t } => {
                 let o = &sc.offers[offer.0];
@@ -107,7 +115,11 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                     shortfall[c] = v;
                 }
             }
-            Var::Slack { .. } | Var::Commit { .. } | Var::AllocBeyondCommit { .. } => {}
+            Var::Slack { .. }
+            | Var::Commit { .. }
+            | Var::AllocBeyondCommit { .. }
+            | Var::FundingNeed { .. }
+            | Var::CashCushion { .. } => {}
         }
     }
     let rows = lp
@@ -148,5 +160,6 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         variables: lp.vars.len(),
         nonzeros: lp.nonzeros(),
         values: x.clone(),
+        cash: cash::ledger(sc, lp, &clean),
     }
 }

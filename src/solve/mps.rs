@@ -20,6 +20,8 @@ fn col_name(sc: &Scenario, v: &Var) -> String {
         Var::Shortfall { contract } => format!("s:{}", sc.contracts[contract.0].id),
         Var::Slack { row } => format!("slack:{row}"),
         Var::Commit { contract } => format!("k:{}", sc.contracts[contract.0].id),
+        Var::FundingNeed { t } => format!("g:{}", m(t)),
+        Var::CashCushion { t } => format!("cushion:{}", m(t)),
         Var::AllocBeyondCommit { offer, workload, t } => {
             format!(
                 "xl:L{}:{}:{}",
@@ -46,6 +48,7 @@ fn row_name(sc: &Scenario, n: &RowName) -> String {
             format!("first_on_share:{}:{}", sc.rules[rule.0].id, m(t))
         }
         RowName::PriorityHold => "priority_hold".into(),
+        RowName::Cash { t } => format!("cash:{}", m(t)),
         RowName::CommitCap { contract } => format!("commit_cap:{}", sc.contracts[contract.0].id),
     }
 }
