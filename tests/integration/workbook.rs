@@ -249,6 +249,16 @@ fn reference_workbook_equals_the_csvs_and_charts_reference_their_ranges() {
         }
     }
     assert!(total > 1000.0, "power view is empty");
+    // The cash view is cash.csv's balance and funding need, month by month.
+    let (ch, crow) = wide(&book["Chart cash"]);
+    assert_eq!(&ch[1..3], ["cash balance", "funding need"]);
+    for (r, (month, vals)) in csv_rows(&out.join("cash.csv")).iter().zip(&crow) {
+        assert_eq!(&r["period"], month);
+        for (k, col) in ["cash", "funding_need"].iter().enumerate() {
+            let want: f64 = r[*col].parse().unwrap();
+            assert!((vals[k].unwrap() - want).abs() <= 0.01, "{month} {col}");
+        }
+    }
 
     // The charts: one part per chart, each series reading its column of its view sheet.
     let charts = chart_parts(&xlsx);
