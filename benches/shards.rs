@@ -9,7 +9,36 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-fn run(args: &[&str], threads: Option<usize>) -> f64 {
+/// CPU seconds (user + system) of this process's waited-for children, from /proc/self/stat
+/// (cutime, cstime; 100 ticks a second): on a shared machine a fairer measure of work than wall time.
+fn children_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    if f.len() < 15 {
+        return f64::NAN;
+    }
+    (f[13] + f[14]) / 100.0
+}
+
+/// Wall-clock and CPU seconds of one run.
+#[derive(Clone, Copy, Default)]
+struct T {
+    wall: f64,
+    cpu: f64,
+}
+
+impl std::ops::AddAssign for T {
+    fn add_assign(&mut self, o: T) {
+        self.wall += o.wall;
+        self.cpu += o.cpu;
+    }
+}
+
+fn run(args: &[&str], threads: Option<usize>) -> T {
     let mut c = Command::new(env!("CARGO_BIN_EXE_capplan"));
     c.args(args);
     if args[0] != "synth" {
@@ -18,9 +47,12 @@ fn run(args: &[&str], threads: Option<usize>) -> f64 {
     if let Some(n) = threads {
         c.env("RAYON_NUM_THREADS", n.to_string());
     }
-    let t = Instant::now();
+    let (t, cpu0) = (Instant::now(), children_cpu());
     let o = c.output().expect("run capplan");
-    let secs = t.elapsed().as_secs_f64();
+    let secs = T {
+        wall: t.elapsed().as_secs_f64(),
+        cpu: children_cpu() - cpu0,
+    };
     assert!(
         o.status.success(),
         "capplan {args:?}: {}",
@@ -58,7 +90,7 @@ fn same(a: &Path, b: &Path) -> &'static str {
 }
 
 /// Single run vs `n` shards + merge, one thread each; returns (single, shards summed, merge).
-fn overhead(work: &Path, tag: &str, args: &[&str], n: u64) -> (f64, f64, f64, &'static str) {
+fn overhead(work: &Path, tag: &str, args: &[&str], n: u64) -> (T, T, T, &'static str) {
     let s = |p: &Path| p.to_str().unwrap().to_string();
     let single = work.join(format!("{tag}-single"));
     let mut a: Vec<String> = args.iter().map(|x| x.to_string()).collect();
@@ -66,7 +98,7 @@ fn overhead(work: &Path, tag: &str, args: &[&str], n: u64) -> (f64, f64, f64, &'
     let a_ref: Vec<&str> = a.iter().map(String::as_str).collect();
     let t_single = run(&a_ref, Some(1));
     let mut parts = Vec::new();
-    let mut t_shards = 0.0;
+    let mut t_shards = T::default();
     for k in 1..=n {
         let part = work.join(format!("{tag}-part-{k}"));
         let mut a: Vec<String> = args.iter().map(|x| x.to_string()).collect();
@@ -102,10 +134,16 @@ fn main() {
         &["sweep", r, "--cases", c, "--out", out.to_str().unwrap()],
         None,
     );
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average at start: {}\n", load.trim());
     println!("## Shipped what-ifs on the reference (all threads)\n");
-    println!("`capplan sweep inputs/openai-2025 --cases inputs/what-if/cases.csv`: {t:.2} s (goal < 10 s)\n");
+    println!(
+        "`capplan sweep inputs/openai-2025 --cases inputs/what-if/cases.csv`: {:.2} s wall, {:.2} CPU s (goal < 10 s)\n",
+        t.wall, t.cpu
+    );
 
     println!("## Sharding overhead (one thread per run; shards run one after another)\n");
+    println!("Seconds as wall / CPU; the overhead columns compare CPU seconds.\n");
     println!("| study | N | single s | N shards summed s | overhead | merge s | shards + merge vs single | merged vs single |");
     println!("|---|---:|---:|---:|---:|---:|---:|---|");
     let samples = std::env::var("SAMPLES").unwrap_or_else(|_| "40".into());
@@ -123,9 +161,15 @@ fn main() {
         let n = 4;
         let (single, shards, merge, same) = overhead(&work, &format!("s{i}"), args, n);
         println!(
-            "| {name} | {n} | {single:.2} | {shards:.2} | {:+.1}% | {merge:.2} | {:+.1}% | {same} |",
-            100.0 * (shards / single - 1.0),
-            100.0 * ((shards + merge) / single - 1.0)
+            "| {name} | {n} | {:.2} / {:.2} | {:.2} / {:.2} | {:+.1}% | {:.2} / {:.2} | {:+.1}% | {same} |",
+            single.wall,
+            single.cpu,
+            shards.wall,
+            shards.cpu,
+            100.0 * (shards.cpu / single.cpu - 1.0),
+            merge.wall,
+            merge.cpu,
+            100.0 * ((shards.cpu + merge.cpu) / single.cpu - 1.0)
         );
     }
 
@@ -156,7 +200,9 @@ fn main() {
         100,
     );
     println!(
-        "synth S, 1,000 samples in 100 shards of 10: merge {merge:.2} s (goal < 2 s); single run {single:.2} s, shards summed {shards:.2} s; merged vs single: {same}"
+        "synth S, 1,000 samples in 100 shards of 10: merge {:.2} s wall, {:.2} CPU s (goal < 2 s); single run {:.2} / {:.2} s, \
+         shards summed {:.2} / {:.2} s; merged vs single: {same}",
+        merge.wall, merge.cpu, single.wall, single.cpu, shards.wall, shards.cpu
     );
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -72,6 +72,10 @@ pub enum Command {
         /// so an infeasible model can be taken elsewhere too).
         #[arg(long)]
         export_mps: Option<PathBuf>,
+        /// With --price-clauses: run only shard K of N of the clause re-solves (re-solve i to shard
+        /// i % N + 1) and write a partial result folder for `capplan merge`.
+        #[arg(long, value_name = "K/N", requires = "price_clauses")]
+        shard: Option<Shard>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -199,14 +203,15 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// Merge the partial result folders of `simulate --shard` or `sweep --shard` into the reports.
+    /// Merge the partial result folders of `simulate`, `sweep` or `plan --price-clauses` shards.
     #[command(
-        long_about = "Merge shards 1..N of one `simulate` or `sweep` run (each written with --shard K/N) into the \
+        long_about = "Merge shards 1..N of one `simulate`, `sweep` or `plan --price-clauses` run (each written \
+                      with --shard K/N) into the \
                       reports the unsharded run writes, byte for byte. Refuses (exit 2, naming the folders) parts \
                       of different commands, scenarios, seeds, arguments or capplan versions, and missing or \
-                      duplicated shards. Merging `simulate` reads the scenario folder again (the path in the \
-                      manifests, relative to the current folder) to solve the plan, and refuses if its content \
-                      changed."
+                      duplicated shards. Merging `simulate` or `plan` reads the scenario folder again (the path the shards \
+                      were given, from the current folder, else its absolute path) to solve the plan, and \
+                      refuses if its content changed."
     )]
     Merge {
         /// The part folders, in any order.
@@ -346,15 +351,19 @@ pub fn run(cli: Cli) -> Result<()> {
             price_clauses,
             quiet,
             export_mps,
-        } => plan(
-            &dir,
-            out,
-            force,
-            solver,
-            price_clauses,
-            quiet,
-            export_mps.as_deref(),
-        ),
+            shard,
+        } => match shard {
+            Some(shard) => clauses_shard(&dir, out, force, solver, shard, quiet),
+            None => plan(
+                &dir,
+                out,
+                force,
+                solver,
+                price_clauses,
+                quiet,
+                export_mps.as_deref(),
+            ),
+        },
     }
 }
 
@@ -634,6 +643,51 @@ fn simulate_shard(
 }
 
 #[allow(clippy::too_many_arguments)]
+/// `plan --price-clauses --shard K/N`: only this shard's clause re-solves; the plan itself is
+/// solved by the merge.
+fn clauses_shard(
+    dir: &Path,
+    out: Option<PathBuf>,
+    force: bool,
+    solver: SolverChoice,
+    shard: Shard,
+    quiet: bool,
+) -> Result<()> {
+    require_built(solver)?;
+    let sc = crate::load(dir)?;
+    let out = part_out(out, &sc.name, "plan", shard);
+    report::output::check_folder_target(&out, Some(dir), force)?;
+    let objectives = crate::analysis::clauses::objectives(&sc, solver, quiet, shard);
+    let manifest = Manifest::new(
+        "plan",
+        dir,
+        vec![
+            "--price-clauses=true".into(),
+            format!("--solver={}", solver.name()),
+        ],
+        None,
+        crate::analysis::clauses::variant_count(&sc),
+        shard,
+    )?;
+    report::write_named(
+        &out,
+        Some(dir),
+        force,
+        shard::part_files(&manifest, &objectives, Vec::new()),
+    )?;
+    if !quiet {
+        println!(
+            "{}: shard {shard}: {} of {} clause re-solves; part written to {}/",
+            sc.name,
+            objectives.len(),
+            manifest.items,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
 fn sweep(
     dir: &Path,
     cases: &Path,
@@ -703,11 +757,9 @@ fn merge(parts: &[PathBuf], out: &Path, force: bool, quiet: bool) -> Result<()> 
     let parts = shard::check(parts)?;
     let m = parts[0].manifest.clone();
     match m.command.as_str() {
-        "simulate" => {
-            let items: Vec<Vec<crate::analysis::risk::SampleOutcome>> =
-                parts.iter().map(|p| p.items()).collect::<Result<_>>()?;
-            let outcomes = shard::union(items, |o| o.index, m.items)?;
-            let dir = Path::new(&m.scenario);
+        "simulate" | "plan" => {
+            // Both re-read the scenario and solve the plan; the shards hold the rest.
+            let dir = &m.scenario_dir();
             let now = shard::folder_hash(dir)?;
             if now != m.scenario_hash {
                 return Err(Error::Usage(format!(
@@ -723,8 +775,20 @@ fn merge(parts: &[PathBuf], out: &Path, force: bool, quiet: bool) -> Result<()> 
             let sc = crate::load(dir)?;
             let solution = crate::solve(&sc, solver)?;
             let mut metrics = report::metrics::compute(&sc, &solution);
-            let seed = m.seed.unwrap_or_default();
-            metrics.risk = Some(crate::analysis::simulate::summarise(&sc, outcomes, seed));
+            if m.command == "simulate" {
+                let items: Vec<Vec<crate::analysis::risk::SampleOutcome>> =
+                    parts.iter().map(|p| p.items()).collect::<Result<_>>()?;
+                let outcomes = shard::union(items, |o| o.index, m.items)?;
+                let seed = m.seed.unwrap_or_default();
+                metrics.risk = Some(crate::analysis::simulate::summarise(&sc, outcomes, seed));
+            } else {
+                use crate::analysis::clauses;
+                let items: Vec<Vec<clauses::VariantObjective>> =
+                    parts.iter().map(|p| p.items()).collect::<Result<_>>()?;
+                let objectives = shard::union(items, |o| o.index, m.items)?;
+                let objectives = objectives.into_iter().map(|o| o.objective_usd).collect();
+                metrics.clauses = Some(clauses::assemble(&sc, solution.objective_usd, objectives));
+            }
             report::write_folder_guarded(out, Some(dir), force, &report::render(&metrics)?)?;
         }
         "sweep" => {

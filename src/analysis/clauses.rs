@@ -2,6 +2,7 @@
 //! `first_on` rule under each of its three readings. Solves run in parallel; each is independent
 //! and deterministic, so results do not depend on the thread count.
 
+use super::shard::Shard;
 use crate::scenario::{FirstOnMode, RuleKind, Scenario};
 use crate::solve::SolverChoice;
 use rayon::prelude::*;
@@ -57,6 +58,16 @@ pub fn price(
     solver: SolverChoice,
     quiet: bool,
 ) -> Vec<ClausePrice> {
+    let objectives = objectives(sc, solver, quiet, Shard::ALL)
+        .into_iter()
+        .map(|o| o.objective_usd)
+        .collect();
+    assemble(sc, base_objective, objectives)
+}
+
+/// The re-solves, in order: each rule removed (and each `first_on` rule under each reading right
+/// after it), then each contract removed.
+fn variants(sc: &Scenario) -> Vec<Variant> {
     let mut variants = Vec::new();
     for (r, rule) in sc.rules.iter().enumerate() {
         variants.push(Variant::WithoutRule(r));
@@ -75,11 +86,38 @@ pub fn price(
         }
     }
     variants.extend((0..sc.contracts.len()).map(Variant::WithoutContract));
+    variants
+}
 
-    let bar = super::progress(variants.len() as u64, "pricing clauses", quiet);
-    let objectives: Vec<Option<f64>> = variants
+/// How many re-solves pricing the clauses of `sc` takes (the work items of a shard).
+pub fn variant_count(sc: &Scenario) -> u64 {
+    variants(sc).len() as u64
+}
+
+/// The objective of one re-solve; `None` when infeasible.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantObjective {
+    pub index: u64,
+    pub objective_usd: Option<f64>,
+}
+
+/// Solves the re-solves `shard` owns, in parallel; in index order.
+pub fn objectives(
+    sc: &Scenario,
+    solver: SolverChoice,
+    quiet: bool,
+    shard: Shard,
+) -> Vec<VariantObjective> {
+    let variants = variants(sc);
+    let owned: Vec<(usize, &Variant)> = variants
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| shard.owns(*i as u64))
+        .collect();
+    let bar = super::progress(owned.len() as u64, "pricing clauses", quiet);
+    let out = owned
         .par_iter()
-        .map(|v| {
+        .map(|&(i, v)| {
             let mut s = sc.clone();
             match *v {
                 Variant::WithoutRule(r) => {
@@ -92,11 +130,23 @@ pub fn price(
             }
             let objective = crate::solve(&s, solver).ok().map(|sol| sol.objective_usd);
             bar.inc(1);
-            objective
+            VariantObjective {
+                index: i as u64,
+                objective_usd: objective,
+            }
         })
         .collect();
     bar.finish_and_clear();
+    out
+}
 
+/// The clause prices from every re-solve's objective (all of them, in index order).
+pub fn assemble(
+    sc: &Scenario,
+    base_objective: f64,
+    objectives: Vec<Option<f64>>,
+) -> Vec<ClausePrice> {
+    let variants = variants(sc);
     let mut out = Vec::new();
     let mut without_rule = vec![None; sc.rules.len()];
     for (v, obj) in variants.iter().zip(&objectives) {

@@ -62,6 +62,8 @@ pub struct Manifest {
     pub command: String,
     /// The scenario folder as given on the command line (merge of `simulate` reads it again).
     pub scenario: String,
+    /// The same folder as an absolute path, for a merge run from another folder.
+    pub scenario_absolute: String,
     /// FNV-1a 64 of the folder's CSV files (names and bytes).
     pub scenario_hash: String,
     /// Every option that changes the result, as `--name=value` (not --out, --quiet, --shard).
@@ -86,6 +88,9 @@ impl Manifest {
             capplan_version: env!("CARGO_PKG_VERSION").to_string(),
             command: command.to_string(),
             scenario: scenario.display().to_string(),
+            scenario_absolute: std::fs::canonicalize(scenario)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
             scenario_hash: folder_hash(scenario)?,
             arguments,
             seed,
@@ -93,6 +98,18 @@ impl Manifest {
             shard: shard.k,
             shards: shard.n,
         })
+    }
+}
+
+impl Manifest {
+    /// The scenario folder for a merge: as given if it exists from here, else the absolute path.
+    pub fn scenario_dir(&self) -> PathBuf {
+        let given = PathBuf::from(&self.scenario);
+        if given.is_dir() || self.scenario_absolute.is_empty() {
+            given
+        } else {
+            PathBuf::from(&self.scenario_absolute)
+        }
     }
 }
 

@@ -91,6 +91,7 @@ impl Tables {
             (schema::CONTRACTS.name, &mut self.contracts),
             (schema::POWER.name, &mut self.power),
             (schema::RULES.name, &mut self.rules),
+            (schema::FINANCE.name, &mut self.finance),
         ]
     }
 

@@ -313,7 +313,8 @@ fn view_sheet(wb: &mut Workbook, v: &View) -> Result<(), XlsxError> {
     ws.set_autofit_max_width(MAX_WIDTH);
     ws.autofit();
     let n = v.labels.len() as u32;
-    if n == 0 {
+    // Nothing to draw (no months, or a view with no series, as in a plan with no allocations).
+    if n == 0 || cols.is_empty() {
         return Ok(());
     }
     let sheet = v.sheet;

@@ -7,9 +7,11 @@ use crate::model::{Model, RowName, Sense, Var};
 use crate::scenario::{ContractId, OfferId, Scenario, WorkloadId};
 use crate::solve::Solved;
 
-/// Values below `NOISE * max(1, magnitude)` are solver noise (an interior-point optimum carries
-/// ~1e-9 relative error); a column's magnitude is the most it can usefully take (`Lp::magnitude`).
-pub const NOISE: f64 = 1e-7;
+/// Values below `NOISE * max(1, magnitude)` are solver noise in units (an interior-point optimum
+/// carries ~1e-9 relative error); a column's magnitude is the most it can usefully take
+/// (`Lp::magnitude`). The plan's values come here already cleaned by `solve::verify` (noise only
+/// when tiny in units and in dollars), so every nonzero value is printed.
+pub const NOISE: f64 = crate::solve::verify::UNIT_NOISE;
 
 /// An inequality whose slack exceeds this fraction of its limit is not binding: its dual is 0.
 pub const SLACK_FOR_ZERO_DUAL: f64 = 1e-4;
@@ -81,7 +83,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
     let mut clean = vec![0.0; x.len()];
     for (j, var) in lp.vars.iter().enumerate() {
         let v = x[j];
-        let noise = NOISE * lp.magnitude[j].max(1.0);
+        let noise = 0.0; // the values are the printed ones (see `NOISE`)
         if v > noise {
             clean[j] = v;
         }
@@ -149,7 +151,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         })
         .collect();
     Solution {
-        objective_usd: lp.objective_value(x),
+        objective_usd: crate::solve::verify::sum(lp.cost.iter().zip(x).map(|(c, v)| c * v)),
         allocations,
         unmet,
         shortfall,

@@ -5,6 +5,7 @@ pub mod backend;
 pub mod decompose;
 pub mod diagnose;
 pub mod mps;
+pub mod verify;
 #[cfg(feature = "highs")]
 pub mod warm;
 
@@ -51,6 +52,11 @@ pub enum SolveError {
 /// an interior-point optimum is accurate to about 1e-10, and holding it exactly could make stage 2
 /// infeasible. A looser hold is tried only if a tighter one fails.
 pub const PRIORITY_HOLD_TOLERANCES: [f64; 3] = [1e-9, 1e-7, 1e-5];
+
+/// Relative gap to which the first stage's maximum is proven. Tighter than the plan's 1e-6
+/// (`verify::OPTIMALITY_TOL`), since any shortfall loosens the hold; as tight as an
+/// interior-point optimum's duals reliably prove.
+pub const STAGE1_OPTIMALITY: f64 = 1e-7;
 
 /// The optimum of SPEC's objective, solved lexicographically when there are `priority` rules.
 #[derive(Debug, Clone)]
@@ -129,7 +135,12 @@ pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solve
         note = note.or(s.outcome.note);
     }
     Ok(Solved {
-        outcome: LpOutcome { x, duals, note },
+        outcome: LpOutcome {
+            objective: Some(verify::sum(lp.cost.iter().zip(&x).map(|(c, v)| c * v))),
+            x,
+            duals,
+            note,
+        },
         priority_served,
     })
 }
@@ -142,7 +153,8 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
         for &(j, a) in &lp.priority {
             weights[j] += a;
         }
-        let stage1 = backend::solve(lp, &weights, true, solver)?;
+        // Proven to STAGE1_OPTIMALITY: a first stage short of its maximum loosens the hold.
+        let stage1 = verify::solve_checked_to(lp, &weights, true, solver, STAGE1_OPTIMALITY)?;
         let best: f64 = weights.iter().zip(&stage1.x).map(|(a, x)| a * x).sum();
         let terms: Vec<(usize, f64)> = weights
             .iter()
@@ -157,20 +169,23 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
         for tolerance in PRIORITY_HOLD_TOLERANCES {
             let hold = (best - tolerance * best.abs().max(1.0)).max(0.0);
             lp.rows.last_mut().expect("hold row").rhs = hold;
-            match backend::solve(lp, &cost, false, solver) {
+            match verify::solve_checked(lp, &cost, false, solver) {
                 Ok(outcome) => {
                     return Ok(Solved {
                         outcome,
                         priority_served,
                     })
                 }
-                Err(e) => last = e,
+                // Loosen the hold only when the solver finds it infeasible: a plan that failed the
+                // optimality check is not made acceptable by asking for less.
+                Err(SolveError::Infeasible) => last = SolveError::Infeasible,
+                Err(e) => return Err(e),
             }
         }
         return Err(last);
     }
     let cost = lp.cost.clone();
-    let outcome = backend::solve(lp, &cost, false, solver)?;
+    let outcome = verify::solve_checked(lp, &cost, false, solver)?;
     Ok(Solved {
         outcome,
         priority_served,

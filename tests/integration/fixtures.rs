@@ -16,7 +16,7 @@ const REL: f64 = 1e-6;
 fn cases() -> Vec<std::path::PathBuf> {
     folders(&fixtures())
         .into_iter()
-        .filter(|p| !p.ends_with("bad") && !p.ends_with("uncertainty"))
+        .filter(|p| !p.ends_with("bad") && !p.ends_with("uncertainty") && !p.ends_with("trust"))
         .collect()
 }
 

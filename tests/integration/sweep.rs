@@ -299,3 +299,90 @@ fn merge_refuses_mixed_missing_and_duplicated_shards() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn merge_finds_a_relative_scenario_from_another_folder() {
+    let w = workdir();
+    // Shards given a path relative to the repository (their working folder)...
+    let parts = shard_run(
+        &[
+            "simulate",
+            "tests/fixtures/uncertainty/newsvendor",
+            "--samples",
+            "20",
+        ],
+        2,
+        w.path(),
+    );
+    // ...merged from elsewhere: the manifest's absolute path is used.
+    let out = w.path().join("merged");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_capplan"))
+        .arg("merge")
+        .args(&parts)
+        .args(["--out", s(&out), "--quiet"])
+        .current_dir(w.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let single = w.path().join("single");
+    let o = capplan(&[
+        "simulate",
+        "tests/fixtures/uncertainty/newsvendor",
+        "--samples",
+        "20",
+        "--out",
+        s(&single),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_same_tree(&single, &out);
+}
+
+#[test]
+fn sharded_clause_pricing_merges_to_the_single_run_byte_for_byte() {
+    let w = workdir();
+    let dir = fixtures().join("first_on_priority_perf_power");
+    let args = ["plan", s(&dir), "--price-clauses"];
+    let single = w.path().join("single");
+    let mut a = args.to_vec();
+    a.extend(["--out", s(&single), "--quiet"]);
+    let o = capplan(&a);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(single.join("clauses.csv").is_file());
+    for n in [1u64, 3, 7] {
+        let parts = shard_run(&args, n, &w.path().join(format!("n{n}")));
+        let out = w.path().join(format!("merged{n}"));
+        let o = merge(&parts, &out);
+        assert!(o.status.success(), "N={n}: {}", stderr(&o));
+        assert_same_tree(&single, &out);
+    }
+}
+
+#[test]
+fn sweep_carries_the_cash_ledger_peak_funding_need() {
+    // tests/fixtures/money_ledger: the hand-computed peak funding need is 700 (its README).
+    let w = workdir();
+    let cases = w.path().join("cases.csv");
+    std::fs::write(
+        &cases,
+        "case,file,select,column,op,value\nsame-demand,demand,*,quantity,scale,1\n",
+    )
+    .unwrap();
+    let out = w.path().join("out");
+    let dir = fixtures().join("money_ledger");
+    let o = capplan(&[
+        "sweep",
+        s(&dir),
+        "--cases",
+        s(&cases),
+        "--out",
+        s(&out),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = rows(&out.join("sweep.csv"));
+    for r in &rows {
+        assert_eq!(r["peak_funding_need_usd"], "700", "{r:?}");
+    }
+    assert_eq!(rows[1]["delta_usd"], "0");
+}

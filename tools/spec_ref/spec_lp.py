@@ -378,9 +378,25 @@ def to_highs(m):
     return h
 
 
+OUTCOMES = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
 def run(h):
     h.run()
     status = h.getModelStatus()
+    if status not in OUTCOMES:
+        # With costs spanning ~1e12 the warm-started dual simplex can fail ("excessive dual
+        # values"): start again from scratch, then with the objective scaled down.
+        h.clearSolver()
+        h.run()
+        status = h.getModelStatus()
+        if status not in OUTCOMES:
+            h.clearSolver()
+            h.setOptionValue("user_objective_scale", -20)
+            h.run()
+            h.setOptionValue("user_objective_scale", 0)
+            status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
         return "optimal"
     if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):

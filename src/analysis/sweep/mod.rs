@@ -40,10 +40,16 @@ pub struct CaseRecord {
 }
 
 /// Measures beyond cost that a plan's metrics carry, as extra `sweep.csv` columns (name, value).
-/// This is the one place to add them: e.g. the cash ledger's peak funding need and funding gap, or
-/// reservation figures, as those land in `Metrics`. A measure a case lacks leaves its cell blank.
-pub fn extra_measures(_m: &Metrics) -> Vec<(String, f64)> {
-    Vec::new()
+/// This is the one place to add them (reservation figures, as those land in `Metrics`). A measure
+/// a case lacks leaves its cell blank.
+pub fn extra_measures(m: &Metrics) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    // The cash ledger, when the scenario declares money (finance.csv, revenue or a cash setting).
+    if m.cash.declared {
+        out.push(("peak_funding_need_usd".into(), m.cash.peak_funding_need_usd));
+        out.push(("funding_cost_pv_usd".into(), m.cash.funding_cost_pv_usd));
+    }
+    out
 }
 
 /// Reads the base folder and the cases file; applies every case and validates it. Every problem
@@ -59,12 +65,8 @@ pub fn prepare(dir: &Path, cases_path: &Path) -> Result<Vec<Prepared>> {
     let base_tables = input::read_folder(dir, &mut diags);
     let name = crate::scenario_name(dir);
     let base = crate::scenario::build(&name, &base_tables, &mut diags);
-    let cases_dir = cases_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let mut cdiags = Diagnostics::default();
-    let cases_table = read_cases(cases_path, cases_dir, &mut cdiags);
+    let cases_table = read_cases(cases_path, &mut cdiags);
     let cases = cases_table
         .as_ref()
         .map(|t| overrides::parse(t, &mut cdiags))
@@ -112,7 +114,7 @@ pub fn prepare(dir: &Path, cases_path: &Path) -> Result<Vec<Prepared>> {
     }
 }
 
-fn read_cases(path: &Path, _dir: &Path, diags: &mut Diagnostics) -> Option<input::Table> {
+fn read_cases(path: &Path, diags: &mut Diagnostics) -> Option<input::Table> {
     let display = path.display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => Some(input::parse_table(
