@@ -44,8 +44,11 @@ pub enum Command {
     #[command(
         long_about = "Solve the scenario at least present-value cost and write the reports: summary.md (the memo: \
                       totals, spend by provider and year, commitment burn-down, what is binding, active rules), \
-                      summary.json, allocation.csv, provider_spend.csv, contracts.csv and unmet.csv. The report \
-                      folder is replaced whole or not at all.",
+                      summary.json, allocation.csv, provider_spend.csv, contracts.csv, unmet.csv, \
+                      marginal_costs.csv, plan.json, report.html (charts: spend, commitment burn-down, power per \
+                      site against its envelope, GPU in demand units and raw units per SKU, CPU vCPUs, unmet) and \
+                      report.xlsx (a Summary sheet, one sheet per CSV, native charts). The report folder is \
+                      replaced whole or not at all.",
         after_long_help = schema::help_text()
     )]
     Plan {
@@ -147,6 +150,16 @@ pub enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
+    },
+    /// Re-render report.html and report.xlsx of a report folder from its plan.json alone.
+    #[command(
+        long_about = "Re-render report.html and report.xlsx of a report folder (written by plan or simulate) from \
+                      its plan.json alone, without the scenario or a solver: a plan solved elsewhere, or merged \
+                      from shards, renders the same bytes plan would have written."
+    )]
+    Report {
+        /// The report folder holding plan.json.
+        out: PathBuf,
     },
     /// What-if cases: the base folder with overrides, each case validated and solved in parallel.
     #[command(
@@ -284,6 +297,7 @@ pub fn run(cli: Cli) -> Result<()> {
             solver,
         } => explain(&dir, workload.as_deref(), &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
+        Command::Report { out } => report::rerender(&out),
         Command::Synth { size, seed, out } => {
             report::write_folder_guarded(&out, None, false, &crate::synth::files(size, seed))
         }
@@ -410,7 +424,7 @@ fn simulate(
         .map_err(|e| Error::Solver(format!("{e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     metrics.risk = Some(risk);
-    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics)?)?;
     if !quiet {
         println!(
             "{}: {samples} samples in {seconds:.2} s ({:.3} s each): {}",
@@ -457,7 +471,7 @@ fn commit(
         &out,
         Some(dir),
         force,
-        &crate::analysis::commit::render(&sc, &study, seed),
+        &crate::analysis::commit::render(&sc, &study, seed)?,
     )?;
     if !quiet {
         for r in &study.recommendations {
@@ -540,7 +554,7 @@ fn plan(
             quiet,
         ));
     }
-    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics)?)?;
     if !quiet {
         let t = &metrics.totals;
         println!(
@@ -775,7 +789,7 @@ fn merge(parts: &[PathBuf], out: &Path, force: bool, quiet: bool) -> Result<()> 
                 let objectives = objectives.into_iter().map(|o| o.objective_usd).collect();
                 metrics.clauses = Some(clauses::assemble(&sc, solution.objective_usd, objectives));
             }
-            report::write_folder_guarded(out, Some(dir), force, &report::render(&metrics))?;
+            report::write_folder_guarded(out, Some(dir), force, &report::render(&metrics)?)?;
         }
         "sweep" => {
             let items: Vec<Vec<crate::analysis::sweep::CaseRecord>> =

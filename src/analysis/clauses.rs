@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// Share used for the `share` reading of a `first_on` rule that has no share of its own.
 pub const DEFAULT_FIRST_ON_SHARE: f64 = 0.5;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClausePrice {
     pub clause: String,
     pub kind: String,

@@ -57,6 +57,10 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
         .collect();
     let ledger = m.cols.spend.evaluate(sc, &clean, &m.lp);
     let mut unmet = vec![0.0; sc.workloads.len()];
+    // Paid to each provider each month, after credited discounts (the fan charts).
+    let provider_month: Vec<f64> = (0..sc.providers.len() * sc.periods)
+        .map(|i| ledger.usage_paid(crate::scenario::ProviderId(i / sc.periods), i % sc.periods))
+        .collect();
     for (j, var) in m.lp.vars.iter().enumerate() {
         if let Var::Unmet { workload, .. } = *var {
             unmet[workload.0] += clean[j];
@@ -73,6 +77,7 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
         shortfall_usd: shortfall,
         unmet_units: unmet,
         cash_usd: cash.months.iter().map(|c| c.cash).collect(),
+        provider_month_usd: provider_month,
     }
 }
 
@@ -91,6 +96,7 @@ fn infeasible(sc: &Scenario, index: u64, solver: SolverChoice) -> SampleOutcome 
         shortfall_usd: vec![0.0; sc.contracts.len()],
         unmet_units: unmet,
         cash_usd: Vec::new(),
+        provider_month_usd: Vec::new(),
     }
 }
 
@@ -122,7 +128,7 @@ pub fn run(
     Ok((summarise(sc, outcomes, seed), method))
 }
 
-/// The risk table over `outcomes` (all samples, in index order).
+/// The risk table and fans over `outcomes` (all samples, in index order).
 pub fn summarise(sc: &Scenario, outcomes: Vec<SampleOutcome>, seed: u64) -> Risk {
     let contracts: Vec<(String, f64)> = sc
         .contracts
@@ -130,6 +136,7 @@ pub fn summarise(sc: &Scenario, outcomes: Vec<SampleOutcome>, seed: u64) -> Risk
         .map(|c| (c.id.clone(), c.commit_usd))
         .collect();
     let workloads: Vec<String> = sc.workloads.iter().map(|w| w.id.clone()).collect();
+    let fans = risk::fans(sc, &contracts, &outcomes);
     let mut risk = risk::summarise(
         &contracts,
         &workloads,
@@ -143,6 +150,7 @@ pub fn summarise(sc: &Scenario, outcomes: Vec<SampleOutcome>, seed: u64) -> Risk
         .map(|f| (f.name(), f.usd))
         .collect();
     risk::add_cash(&mut risk, sc.money.min_cash_usd, &tranches, sc.periods);
+    risk.fans = fans;
     risk
 }
 

@@ -4,10 +4,10 @@
 use crate::model::{RowName, Sense};
 use crate::scenario::{FirstOnMode, RuleKind, Scenario};
 use crate::solution::Solution;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AllocationRow {
     pub period: String,
     pub workload: String,
@@ -15,13 +15,15 @@ pub struct AllocationRow {
     pub region: String,
     pub sku: String,
     /// `gpu` or `cpu`.
-    pub resource: &'static str,
+    pub resource: String,
+    /// kW one unit draws (the SKU's `power_kw`), for the power view.
+    pub power_kw: f64,
     pub units: f64,
     pub served: f64,
     pub usd: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SpendRow {
     pub period: String,
     pub provider: String,
@@ -30,7 +32,7 @@ pub struct SpendRow {
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContractRow {
     pub contract: String,
     pub provider: String,
@@ -51,7 +53,7 @@ pub struct ContractRow {
 }
 
 /// A contract's minimum (milestone, `minimums.csv`) after solving.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MinimumRow {
     pub contract: String,
     pub provider: String,
@@ -66,7 +68,7 @@ pub struct MinimumRow {
     pub utilization: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnmetRow {
     pub period: String,
     pub workload: String,
@@ -74,9 +76,9 @@ pub struct UnmetRow {
 }
 
 /// A constraint at its bound, by name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Binding {
-    pub family: &'static str,
+    pub family: String,
     pub name: String,
     /// Months it binds, first and last.
     pub months: usize,
@@ -88,14 +90,14 @@ pub struct Binding {
 }
 
 /// What relaxing one constraint by one unit is worth: positive = the plan gets that much cheaper.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MarginalRow {
-    pub family: &'static str,
+    pub family: String,
     /// Month, or the contract's window for take-or-pay.
     pub period: String,
     pub subject: String,
     /// The unit relaxed: "demand unit", "unit", "MW", "USD committed".
-    pub per: &'static str,
+    pub per: String,
     /// USD of the month the constraint is about (the contract's last month for take-or-pay).
     pub value_nominal_usd: f64,
     pub value_pv_usd: f64,
@@ -105,7 +107,7 @@ pub struct MarginalRow {
     pub binding: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleRow {
     pub rule: String,
     pub kind: String,
@@ -116,7 +118,17 @@ pub struct RuleRow {
     pub effect: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One `power.csv` envelope: a site's MW cap over a window.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PowerLimitRow {
+    pub provider: String,
+    pub region: String,
+    pub from: String,
+    pub to: String,
+    pub max_mw: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Totals {
     pub objective_usd: f64,
     pub usage_usd: f64,
@@ -131,7 +143,7 @@ pub struct Totals {
     pub funding_pv_usd: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Metrics {
     pub scenario: String,
     /// Every month of the horizon, `YYYY-MM`.
@@ -161,6 +173,9 @@ pub struct Metrics {
     pub rules: Vec<RuleRow>,
     /// Empty when the solver gives no duals.
     pub marginal: Vec<MarginalRow>,
+    /// The site envelopes of power.csv, for the power view.
+    #[serde(default)]
+    pub power_limits: Vec<PowerLimitRow>,
     /// Filled by `plan --price-clauses`.
     pub clauses: Option<Vec<crate::analysis::clauses::ClausePrice>>,
     /// Filled by `simulate`.
@@ -175,7 +190,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
 
     // Allocation, summed over tranches of one provider/region/sku.
     type Key = (usize, String, String, String, String);
-    let mut alloc: BTreeMap<Key, (f64, f64, f64, &'static str)> = BTreeMap::new();
+    let mut alloc: BTreeMap<Key, (f64, f64, f64, &'static str, f64)> = BTreeMap::new();
     let mut spend: BTreeMap<(usize, String), f64> = BTreeMap::new();
     let mut by_year: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
     let mut usage_pv = 0.0;
@@ -189,9 +204,13 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
             sc.regions[o.region.0].id.clone(),
             sc.skus[o.sku.0].id.clone(),
         );
-        let e = alloc
-            .entry(key)
-            .or_insert((0.0, 0.0, 0.0, sc.skus[o.sku.0].resource.as_str()));
+        let e = alloc.entry(key).or_insert((
+            0.0,
+            0.0,
+            0.0,
+            sc.skus[o.sku.0].resource.as_str(),
+            sc.skus[o.sku.0].power_kw,
+        ));
         e.0 += a.units;
         e.1 += a.served;
         e.2 += a.usd;
@@ -206,14 +225,15 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
     let allocation = alloc
         .into_iter()
         .map(
-            |((t, workload, provider, region, sku), (units, served, usd, resource))| {
+            |((t, workload, provider, region, sku), (units, served, usd, resource, power_kw))| {
                 AllocationRow {
                     period: month(t),
                     workload,
                     provider,
                     region,
                     sku,
-                    resource,
+                    resource: resource.into(),
+                    power_kw,
                     units,
                     served,
                     usd,
@@ -355,6 +375,17 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         binding: binding(sc, sol),
         rules: rules(sc),
         marginal: marginal(sc, sol),
+        power_limits: sc
+            .power
+            .iter()
+            .map(|p| PowerLimitRow {
+                provider: sc.providers[p.provider.0].id.clone(),
+                region: sc.regions[p.region.0].id.clone(),
+                from: month(p.window.first),
+                to: month(p.window.last),
+                max_mw: p.max_mw,
+            })
+            .collect(),
         clauses: None,
         risk: None,
         cash: super::money::compute(sc, sol),
@@ -485,10 +516,10 @@ fn marginal(sc: &Scenario, sol: &Solution) -> Vec<MarginalRow> {
             let value_pv = if r.sense == Sense::Le { -dual } else { dual } + 0.0;
             let (family, period, subject, per, t) = describe_row(sc, &r.name);
             Some(MarginalRow {
-                family,
+                family: family.into(),
                 period,
                 subject,
-                per,
+                per: per.into(),
                 value_nominal_usd: value_pv / sc.discount_factor(t),
                 value_pv_usd: value_pv,
                 level: r.activity,
@@ -552,7 +583,7 @@ fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
     let mut out: Vec<Binding> = groups
         .into_iter()
         .map(|((_, name), (family, months, limit, worth))| Binding {
-            family,
+            family: family.into(),
             name,
             months: months.len(),
             first: sc.month(*months.iter().min().unwrap_or(&0)).to_string(),
@@ -569,7 +600,7 @@ fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
     for (c, k) in sc.contracts.iter().enumerate() {
         if sol.shortfall[c] > 0.0 {
             out.push(Binding {
-                family: "take_or_pay",
+                family: "take_or_pay".into(),
                 name: format!(
                     "contract {} in shortfall by {}",
                     k.id,
@@ -589,7 +620,7 @@ fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
         }) {
             if r.is_binding() && r.sense == Sense::Ge && k.commit_usd > 0.0 {
                 out.push(Binding {
-                    family: "take_or_pay",
+                    family: "take_or_pay".into(),
                     name: format!("contract {} burned exactly", k.id),
                     months: k.window.last - k.window.first + 1,
                     first: sc.month(k.window.first).to_string(),

@@ -8,11 +8,11 @@ use crate::model::families::cash::Payee;
 use crate::model::RowName;
 use crate::scenario::Scenario;
 use crate::solution::Solution;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CashRow {
     pub period: String,
     pub revenue: f64,
@@ -29,7 +29,7 @@ pub struct CashRow {
 }
 
 /// Paid in one month to one commitment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PaymentRow {
     pub period: String,
     /// The contract id, or `PROVIDER (no contract)`.
@@ -37,19 +37,19 @@ pub struct PaymentRow {
     pub provider: String,
     pub contract: Option<String>,
     /// `usage` or `shortfall`.
-    pub kind: &'static str,
+    pub kind: String,
     pub usd: f64,
 }
 
 /// A commitment and what it was paid up to the month of the peak funding need.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Driver {
     pub commitment: String,
     pub provider: String,
     pub paid_usd: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tranche {
     pub label: String,
     pub period: String,
@@ -58,7 +58,7 @@ pub struct Tranche {
     pub need_exceeds_it_in: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CashReport {
     /// Whether the scenario has finance.csv, workload revenue or a cash setting.
     pub declared: bool,
@@ -146,7 +146,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> CashReport {
                 commitment,
                 provider,
                 contract,
-                kind,
+                kind: kind.into(),
                 usd: p.usd,
             }
         })

@@ -5,15 +5,14 @@
 use std::fmt::Write;
 
 /// Colour-blind-safe palette (Okabe-Ito, then greys).
-const PALETTE: [&str; 10] = [
+pub const PALETTE: [&str; 10] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
     "#999999", "#666666",
 ];
 
-pub struct Series {
-    pub name: String,
-    pub values: Vec<f64>,
-}
+pub use super::views::Series;
+use super::views::{Body, Line, View};
+use crate::analysis::risk::Fan;
 
 const W: f64 = 860.0;
 const H: f64 = 300.0;
@@ -155,63 +154,195 @@ pub fn stacked_bars(
     s
 }
 
-/// Lines over the labels, each with an optional dashed horizontal limit in the same colour.
+/// Lines over the labels, each with an optional dashed limit in the same colour (drawn only in
+/// the months it applies).
 pub fn lines(
     id: &str,
     title: &str,
     labels: &[String],
-    series: &[(Series, Option<f64>)],
+    series: &[Line],
     fmt: &dyn Fn(f64) -> String,
 ) -> String {
     let top = series
         .iter()
-        .flat_map(|(s, lim)| s.values.iter().copied().chain(lim.iter().copied()))
+        .flat_map(|l| {
+            l.values
+                .iter()
+                .copied()
+                .chain(l.limit.iter().flatten().flatten().copied())
+        })
         .fold(0.0, f64::max);
     let (ymax, step) = nice(top);
-    let points: usize = series.iter().map(|(s, _)| s.values.len()).sum();
+    let points: usize = series.iter().map(|l| l.values.len()).sum();
     let mut s = open(id, title, series.len(), points);
     axis(&mut s, labels, ymax, step, fmt);
-    let plot_w = W - LEFT - RIGHT;
-    let plot_h = H - TOP - BOTTOM;
-    let n = labels.len().max(1) as f64;
-    for (k, (ser, limit)) in series.iter().enumerate() {
+    for (k, line) in series.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
-        let pts: Vec<String> = ser
-            .values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                format!(
-                    "{:.2},{:.2}",
-                    LEFT + plot_w * (i as f64 + 0.5) / n,
-                    TOP + plot_h * (1.0 - v / ymax)
-                )
-            })
-            .collect();
-        let _ = write!(
-            s,
-            r#"<polyline fill="none" stroke="{colour}" stroke-width="2" points="{}"><title>{}</title></polyline>"#,
-            pts.join(" "),
-            esc(&ser.name)
-        );
-        if let Some(l) = limit {
-            let y = TOP + plot_h * (1.0 - l / ymax);
-            let _ = write!(
-                s,
-                r#"<line x1="{LEFT}" x2="{:.1}" y1="{y:.2}" y2="{y:.2}" stroke="{colour}" stroke-dasharray="6 4"><title>{} commitment {}</title></line>"#,
-                LEFT + plot_w,
-                esc(&ser.name),
-                esc(&fmt(*l))
+        let pts: Vec<Option<f64>> = line.values.iter().map(|v| Some(*v)).collect();
+        polyline(&mut s, &pts, labels.len(), ymax, colour, "", &line.name);
+        if let Some(limit) = &line.limit {
+            let what = format!(
+                "{} limit {}",
+                line.name,
+                limit
+                    .iter()
+                    .flatten()
+                    .next()
+                    .map(|v| fmt(*v))
+                    .unwrap_or_default()
+            );
+            polyline(
+                &mut s,
+                limit,
+                labels.len(),
+                ymax,
+                colour,
+                r#" stroke-dasharray="6 4""#,
+                &what,
             );
         }
     }
     legend(
         &mut s,
-        &series
-            .iter()
-            .map(|(x, _)| x.name.as_str())
-            .collect::<Vec<_>>(),
+        &series.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
     );
+    s.push_str("</svg></figure>\n");
+    s
+}
+
+fn x_at(i: usize, n: usize) -> f64 {
+    LEFT + (W - LEFT - RIGHT) * (i as f64 + 0.5) / n.max(1) as f64
+}
+
+fn y_at(v: f64, ymax: f64) -> f64 {
+    TOP + (H - TOP - BOTTOM) * (1.0 - v / ymax)
+}
+
+/// One polyline per run of defined values.
+fn polyline(
+    s: &mut String,
+    values: &[Option<f64>],
+    n: usize,
+    ymax: f64,
+    colour: &str,
+    extra: &str,
+    title: &str,
+) {
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, s: &mut String| {
+        if !run.is_empty() {
+            let _ = write!(
+                s,
+                r#"<polyline fill="none" stroke="{colour}" stroke-width="2"{extra} points="{}"><title>{}</title></polyline>"#,
+                run.join(" "),
+                esc(title)
+            );
+            run.clear();
+        }
+    };
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => run.push(format!("{:.2},{:.2}", x_at(i, n), y_at(*v, ymax))),
+            None => flush(&mut run, s),
+        }
+    }
+    flush(&mut run, s);
+}
+
+/// One small fan chart per entity: the P10–P90 band shaded, the median as a line, and the
+/// entity's limit (a commitment) dashed.
+pub fn fans(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    fans: &[Fan],
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let mut out = String::new();
+    for (k, f) in fans.iter().enumerate() {
+        let top = f.p90.iter().copied().chain(f.limit).fold(0.0, f64::max);
+        let (ymax, step) = nice(top);
+        let n = labels.len();
+        let mut s = open(
+            &format!("{id}-{k}"),
+            &format!("{title}: {}", f.name),
+            1,
+            f.p50.len(),
+        );
+        axis(&mut s, labels, ymax, step, fmt);
+        let colour = PALETTE[k % PALETTE.len()];
+        let upper = f
+            .p90
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.2},{:.2}", x_at(i, n), y_at(*v, ymax)));
+        let lower = f
+            .p10
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, v)| format!("{:.2},{:.2}", x_at(i, n), y_at(*v, ymax)));
+        let _ = write!(
+            s,
+            r#"<polygon fill="{colour}" fill-opacity="0.25" stroke="none" points="{}"><title>{} P10–P90</title></polygon>"#,
+            upper.chain(lower).collect::<Vec<_>>().join(" "),
+            esc(&f.name)
+        );
+        let median: Vec<Option<f64>> = f.p50.iter().map(|v| Some(*v)).collect();
+        polyline(
+            &mut s,
+            &median,
+            n,
+            ymax,
+            colour,
+            "",
+            &format!("{} median", f.name),
+        );
+        if let Some(l) = f.limit {
+            let limit = vec![Some(l); n];
+            polyline(
+                &mut s,
+                &limit,
+                n,
+                ymax,
+                "#000000",
+                r#" stroke-dasharray="6 4""#,
+                &format!("{} commitment {}", f.name, fmt(l)),
+            );
+        }
+        legend(&mut s, &[f.name.as_str()]);
+        s.push_str("</svg></figure>\n");
+        out.push_str(&s);
+    }
+    out
+}
+
+/// One bar per category.
+pub fn bars(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    series: &Series,
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let (ymax, step) = nice(series.values.iter().copied().fold(0.0, f64::max));
+    let mut s = open(id, title, 1, series.values.len());
+    axis(&mut s, labels, ymax, step, fmt);
+    let bw = (W - LEFT - RIGHT) / labels.len().max(1) as f64;
+    for (i, v) in series.values.iter().enumerate() {
+        let y = y_at(v.max(0.0), ymax);
+        let _ = write!(
+            s,
+            r#"<rect x="{:.2}" y="{y:.2}" width="{:.2}" height="{:.2}" fill="{}"><title>{}: {}</title></rect>"#,
+            LEFT + bw * i as f64 + bw * 0.2,
+            bw * 0.6,
+            (TOP + (H - TOP - BOTTOM) - y).max(0.0),
+            PALETTE[0],
+            esc(&labels[i]),
+            esc(&fmt(*v))
+        );
+    }
+    legend(&mut s, &[series.name.as_str()]);
     s.push_str("</svg></figure>\n");
     s
 }
@@ -359,6 +490,25 @@ pub fn signed_line(
     }
     s.push_str("</svg></figure>\n");
     s
+}
+
+/// A view drawn as SVG.
+pub fn draw(v: &View, fmt: &dyn Fn(f64) -> String) -> String {
+    match &v.body {
+        Body::Stacked(series) => stacked_bars(v.id, &v.title, &v.labels, series, fmt),
+        Body::Lines(l) => lines(v.id, &v.title, &v.labels, l, fmt),
+        Body::Fans(f) => fans(v.id, &v.title, &v.labels, f, fmt),
+        Body::Bars(b) => bars(v.id, &v.title, &v.labels, b, fmt),
+        Body::Signed { line, need, floor } => signed_line(
+            v.id,
+            &v.title,
+            &v.labels,
+            line,
+            None,
+            Some((need, *floor)),
+            fmt,
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -20,3 +20,4 @@ mod sweep;
 mod trust;
 mod uncertainty;
 mod util;
+mod workbook;

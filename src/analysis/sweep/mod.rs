@@ -201,10 +201,16 @@ fn solve_case(index: u64, case: &Prepared, solver: SolverChoice, keep_plans: boo
             record.unmet_units = Some(m.totals.unmet_units);
             record.extra = extra_measures(&m);
             let plan_files = if keep_plans {
-                crate::report::render(&m)
-                    .into_iter()
-                    .map(|(f, b)| (format!("cases/{}/{f}", case.name), b))
-                    .collect()
+                match crate::report::render(&m) {
+                    Ok(files) => files
+                        .into_iter()
+                        .map(|(f, b)| (format!("cases/{}/{f}", case.name), b))
+                        .collect(),
+                    Err(e) => {
+                        record.note = format!("its report folder could not be written: {e}");
+                        Vec::new()
+                    }
+                }
             } else {
                 Vec::new()
             };
