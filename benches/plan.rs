@@ -40,7 +40,8 @@ fn bench(dir: &Path) -> Option<String> {
         let solved = capplan::solve::solve_model(&mut model, SolverChoice::Clarabel).ok()?;
         let t3 = Instant::now();
         let sol = capplan::solution::extract(&sc, &model, &solved, "clarabel");
-        let files = capplan::report::render(&capplan::report::metrics::compute(&sc, &sol));
+        let files =
+            capplan::report::render(&capplan::report::metrics::compute(&sc, &sol)).expect("render");
         std::hint::black_box(files);
         let t4 = Instant::now();
         read.push((t1 - t0).as_secs_f64());

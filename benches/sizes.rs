@@ -37,8 +37,11 @@ fn one(size: Size, name: &str) {
     let t3 = Instant::now();
     let sol = capplan::solution::extract(&sc, &model, &solved, "clarabel");
     let metrics = capplan::report::metrics::compute(&sc, &sol);
-    capplan::report::write_folder(&dir.join("out"), &capplan::report::render(&metrics))
-        .expect("reports");
+    capplan::report::write_folder(
+        &dir.join("out"),
+        &capplan::report::render(&metrics).expect("render"),
+    )
+    .expect("reports");
     let t4 = Instant::now();
     let total = (t4 - t0).as_secs_f64();
     println!(

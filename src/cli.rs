@@ -1,5 +1,6 @@
 //! The command line: clap derive definitions and what each command does.
 
+use crate::analysis::shard::{self, Manifest, Shard};
 use crate::error::{Error, Result};
 use crate::solve::SolverChoice;
 use crate::{input::schema, report};
@@ -43,8 +44,11 @@ pub enum Command {
     #[command(
         long_about = "Solve the scenario at least present-value cost and write the reports: summary.md (the memo: \
                       totals, spend by provider and year, commitment burn-down, what is binding, active rules), \
-                      summary.json, allocation.csv, provider_spend.csv, contracts.csv and unmet.csv. The report \
-                      folder is replaced whole or not at all.",
+                      summary.json, allocation.csv, provider_spend.csv, contracts.csv, unmet.csv, \
+                      marginal_costs.csv, plan.json, report.html (charts: spend, commitment burn-down, power per \
+                      site against its envelope, GPU in demand units and raw units per SKU, CPU vCPUs, unmet) and \
+                      report.xlsx (a Summary sheet, one sheet per CSV, native charts). The report folder is \
+                      replaced whole or not at all.",
         after_long_help = schema::help_text()
     )]
     Plan {
@@ -68,6 +72,10 @@ pub enum Command {
         /// so an infeasible model can be taken elsewhere too).
         #[arg(long)]
         export_mps: Option<PathBuf>,
+        /// With --price-clauses: run only shard K of N of the clause re-solves (re-solve i to shard
+        /// i % N + 1) and write a partial result folder for `capplan merge`.
+        #[arg(long, value_name = "K/N", requires = "price_clauses")]
+        shard: Option<Shard>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -104,6 +112,10 @@ pub enum Command {
         /// Solve every sample from scratch even when warm starts are available (to measure them).
         #[arg(long)]
         cold: bool,
+        /// Run only shard K of N (samples in chunks of 10, chunk c to shard c % N + 1) and write a
+        /// partial result folder for `capplan merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -135,6 +147,83 @@ pub enum Command {
         force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Re-render report.html and report.xlsx of a report folder from its plan.json alone.
+    #[command(
+        long_about = "Re-render report.html and report.xlsx of a report folder (written by plan or simulate) from \
+                      its plan.json alone, without the scenario or a solver: a plan solved elsewhere, or merged \
+                      from shards, renders the same bytes plan would have written."
+    )]
+    Report {
+        /// The report folder holding plan.json.
+        out: PathBuf,
+    },
+    /// What-if cases: the base folder with overrides, each case validated and solved in parallel.
+    #[command(
+        long_about = "Solve the base folder and every case of a cases file, in parallel, and write sweep.csv (per \
+                      case: status, objective, change against the base, spend per provider, shortfall, unmet \
+                      demand), sweep.md and sweep.html (a tornado chart of the objective changes and small \
+                      multiples of spend per provider). A case is one or more rows of the cases file \
+                      `case,file,select,column,op,value`, each an override applied in memory to the base folder's \
+                      tables before the case is validated like a folder: op scale, add (number columns), set (any \
+                      column) or shift_months (moves from/to/period months, for slips; `*` shifts all of a \
+                      file's month columns, blank from/to are the horizon's ends). select is `*` or \
+                      `column=value` filters joined by `;`, with `|` between alternatives, e.g. \
+                      `provider=aws;sku=gb200|gb300`; an override that selects no row is an error. Every bad \
+                      row is reported at once as cases.csv:line: column: message (exit 2). Example: \
+                      inputs/what-if/cases.csv.",
+        after_long_help = schema::help_text()
+    )]
+    Sweep {
+        /// The base scenario folder.
+        dir: PathBuf,
+        /// The cases file (CSV: case,file,select,column,op,value).
+        #[arg(long)]
+        cases: PathBuf,
+        /// Where to write the reports [default: reports/<folder name>-sweep/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        solver: SolverChoice,
+        /// Also write every case's full report folder, as cases/<case>/.
+        #[arg(long)]
+        keep_plans: bool,
+        /// Run only shard K of N (item i = base then the cases in order, item i to shard i % N + 1)
+        /// and write a partial result folder for `capplan merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Merge the partial result folders of `simulate`, `sweep` or `plan --price-clauses` shards.
+    #[command(
+        long_about = "Merge shards 1..N of one `simulate`, `sweep` or `plan --price-clauses` run (each written \
+                      with --shard K/N) into the \
+                      reports the unsharded run writes, byte for byte. Refuses (exit 2, naming the folders) parts \
+                      of different commands, scenarios, seeds, arguments or capplan versions, and missing or \
+                      duplicated shards. Merging `simulate` or `plan` reads the scenario folder again (the path the shards \
+                      were given, from the current folder, else its absolute path) to solve the plan, and \
+                      refuses if its content changed."
+    )]
+    Merge {
+        /// The part folders, in any order.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Where to write the merged reports.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace an --out folder even if it holds files capplan did not write (never the input
+        /// folder or one containing it).
+        #[arg(long)]
+        force: bool,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -179,14 +268,18 @@ pub enum Command {
                             with its price per demand-unit-hour (after perf and contract discounts), the units \
                             chosen, and for every option the constraints that make it dearer or cheaper than its \
                             price (tranche full, site power at its limit, a commitment in shortfall that makes spend \
-                            there free, a share rule at its bound), or the rule that keeps the workload off it."
+                            there free, a share rule at its bound), or the rule that keeps the workload off it. \
+                            Without --workload: the month's cash (revenue, funding, expenses, what is paid to whom \
+                            under which contract, the funding need, and with funding_rate what one more dollar that \
+                            month is worth)."
     )]
     Explain {
         /// The scenario folder.
         dir: PathBuf,
-        /// The workload id, e.g. training.
+        /// The workload id, e.g. training. Without it, the month's cash is explained: what is paid,
+        /// to whom, under which contract, and what one more dollar of funding is worth.
         #[arg(long)]
-        workload: String,
+        workload: Option<String>,
         /// The month, YYYY-MM.
         #[arg(long)]
         period: String,
@@ -202,8 +295,9 @@ pub fn run(cli: Cli) -> Result<()> {
             workload,
             period,
             solver,
-        } => explain(&dir, &workload, &period, solver),
+        } => explain(&dir, workload.as_deref(), &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
+        Command::Report { out } => report::rerender(&out),
         Command::Synth { size, seed, out } => {
             report::write_folder_guarded(&out, None, false, &crate::synth::files(size, seed))
         }
@@ -224,8 +318,30 @@ pub fn run(cli: Cli) -> Result<()> {
             force,
             solver,
             cold,
+            shard,
             quiet,
-        } => simulate(&dir, samples, seed, out, force, solver, cold, quiet),
+        } => match shard {
+            Some(shard) => {
+                simulate_shard(&dir, samples, seed, out, force, solver, cold, shard, quiet)
+            }
+            None => simulate(&dir, samples, seed, out, force, solver, cold, quiet),
+        },
+        Command::Sweep {
+            dir,
+            cases,
+            out,
+            force,
+            solver,
+            keep_plans,
+            shard,
+            quiet,
+        } => sweep(&dir, &cases, out, force, solver, keep_plans, shard, quiet),
+        Command::Merge {
+            parts,
+            out,
+            force,
+            quiet,
+        } => merge(&parts, &out, force, quiet),
         Command::Validate { dir } => validate(&dir),
         Command::Plan {
             dir,
@@ -235,27 +351,35 @@ pub fn run(cli: Cli) -> Result<()> {
             price_clauses,
             quiet,
             export_mps,
-        } => plan(
-            &dir,
-            out,
-            force,
-            solver,
-            price_clauses,
-            quiet,
-            export_mps.as_deref(),
-        ),
+            shard,
+        } => match shard {
+            Some(shard) => clauses_shard(&dir, out, force, solver, shard, quiet),
+            None => plan(
+                &dir,
+                out,
+                force,
+                solver,
+                price_clauses,
+                quiet,
+                export_mps.as_deref(),
+            ),
+        },
     }
 }
 
-fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Result<()> {
+fn explain(dir: &Path, workload: Option<&str>, period: &str, solver: SolverChoice) -> Result<()> {
     let sc = crate::load(dir)?;
-    let w = sc.workload_id(workload).ok_or_else(|| {
-        let known: Vec<&str> = sc.workloads.iter().map(|w| w.id.as_str()).collect();
-        Error::Usage(format!(
-            "unknown workload '{workload}' (known: {})",
-            known.join(", ")
-        ))
-    })?;
+    let w = workload
+        .map(|workload| {
+            sc.workload_id(workload).ok_or_else(|| {
+                let known: Vec<&str> = sc.workloads.iter().map(|w| w.id.as_str()).collect();
+                Error::Usage(format!(
+                    "unknown workload '{workload}' (known: {})",
+                    known.join(", ")
+                ))
+            })
+        })
+        .transpose()?;
     let month = crate::scenario::Month::parse(period).map_err(Error::Usage)?;
     let t = sc.period_index(month).ok_or_else(|| {
         Error::Usage(format!(
@@ -265,10 +389,13 @@ fn explain(dir: &Path, workload: &str, period: &str, solver: SolverChoice) -> Re
         ))
     })?;
     let (model, sol) = crate::solve_with_model(&sc, solver)?;
-    print!(
-        "{}",
-        crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
-    );
+    match w {
+        Some(w) => print!(
+            "{}",
+            crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
+        ),
+        None => print!("{}", crate::analysis::cash::explain_month(&sc, &sol, t)),
+    }
     Ok(())
 }
 
@@ -297,7 +424,7 @@ fn simulate(
         .map_err(|e| Error::Solver(format!("{e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     metrics.risk = Some(risk);
-    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics)?)?;
     if !quiet {
         println!(
             "{}: {samples} samples in {seconds:.2} s ({:.3} s each): {}",
@@ -344,7 +471,7 @@ fn commit(
         &out,
         Some(dir),
         force,
-        &crate::analysis::commit::render(&sc, &study, seed),
+        &crate::analysis::commit::render(&sc, &study, seed)?,
     )?;
     if !quiet {
         for r in &study.recommendations {
@@ -427,7 +554,7 @@ fn plan(
             quiet,
         ));
     }
-    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics))?;
+    report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics)?)?;
     if !quiet {
         let t = &metrics.totals;
         println!(
@@ -444,6 +571,272 @@ fn plan(
         }
     }
     Ok(())
+}
+
+/// The options of a simulate run that change its result, for the shard manifest.
+fn simulate_arguments(samples: u64, solver: SolverChoice, cold: bool) -> Vec<String> {
+    vec![
+        format!("--samples={samples}"),
+        format!("--solver={}", solver.name()),
+        format!("--cold={cold}"),
+    ]
+}
+
+fn argument<'a>(m: &'a Manifest, name: &str) -> Option<&'a str> {
+    m.arguments
+        .iter()
+        .find_map(|a| a.strip_prefix(name)?.strip_prefix('='))
+}
+
+fn part_out(out: Option<PathBuf>, name: &str, command: &str, shard: Shard) -> PathBuf {
+    out.unwrap_or_else(|| {
+        Path::new("reports").join(format!("{name}-{command}.part-{}-of-{}", shard.k, shard.n))
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn simulate_shard(
+    dir: &Path,
+    samples: u64,
+    seed: u64,
+    out: Option<PathBuf>,
+    force: bool,
+    solver: SolverChoice,
+    cold: bool,
+    shard: Shard,
+    quiet: bool,
+) -> Result<()> {
+    require_built(solver)?;
+    if samples == 0 {
+        return Err(Error::Usage("--samples must be at least 1".into()));
+    }
+    let sc = crate::load(dir)?;
+    let out = part_out(out, &sc.name, "simulate", shard);
+    report::output::check_folder_target(&out, Some(dir), force)?;
+    // The plan itself is solved once, by the merge: a shard computes only its samples.
+    let (outcomes, _) =
+        crate::analysis::simulate::outcomes(&sc, seed, samples, solver, !cold, quiet, shard)
+            .map_err(|e| Error::Solver(format!("{e:?}")))?;
+    let manifest = Manifest::new(
+        "simulate",
+        dir,
+        simulate_arguments(samples, solver, cold),
+        Some(seed),
+        samples,
+        shard,
+    )?;
+    report::write_named(
+        &out,
+        Some(dir),
+        force,
+        shard::part_files(&manifest, &outcomes, Vec::new()),
+    )?;
+    if !quiet {
+        println!(
+            "{}: shard {shard}: {} of {samples} samples; part written to {}/",
+            sc.name,
+            outcomes.len(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+/// `plan --price-clauses --shard K/N`: only this shard's clause re-solves; the plan itself is
+/// solved by the merge.
+fn clauses_shard(
+    dir: &Path,
+    out: Option<PathBuf>,
+    force: bool,
+    solver: SolverChoice,
+    shard: Shard,
+    quiet: bool,
+) -> Result<()> {
+    require_built(solver)?;
+    let sc = crate::load(dir)?;
+    let out = part_out(out, &sc.name, "plan", shard);
+    report::output::check_folder_target(&out, Some(dir), force)?;
+    let objectives = crate::analysis::clauses::objectives(&sc, solver, quiet, shard);
+    let manifest = Manifest::new(
+        "plan",
+        dir,
+        vec![
+            "--price-clauses=true".into(),
+            format!("--solver={}", solver.name()),
+        ],
+        None,
+        crate::analysis::clauses::variant_count(&sc),
+        shard,
+    )?;
+    report::write_named(
+        &out,
+        Some(dir),
+        force,
+        shard::part_files(&manifest, &objectives, Vec::new()),
+    )?;
+    if !quiet {
+        println!(
+            "{}: shard {shard}: {} of {} clause re-solves; part written to {}/",
+            sc.name,
+            objectives.len(),
+            manifest.items,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sweep(
+    dir: &Path,
+    cases: &Path,
+    out: Option<PathBuf>,
+    force: bool,
+    solver: SolverChoice,
+    keep_plans: bool,
+    shard: Option<Shard>,
+    quiet: bool,
+) -> Result<()> {
+    use crate::analysis::sweep;
+    require_built(solver)?;
+    let prepared = sweep::prepare(dir, cases)?;
+    let name = prepared[0].scenario.name.clone();
+    let out = match shard {
+        Some(shard) => part_out(out, &name, "sweep", shard),
+        None => out.unwrap_or_else(|| Path::new("reports").join(format!("{name}-sweep"))),
+    };
+    report::output::check_folder_target(&out, Some(dir), force)?;
+    let solved = sweep::solve(
+        &prepared,
+        solver,
+        keep_plans,
+        shard.unwrap_or(Shard::ALL),
+        quiet,
+    );
+    let (records, plan_files): (Vec<_>, Vec<_>) =
+        solved.into_iter().map(|s| (s.record, s.plan_files)).unzip();
+    let plan_files: Vec<(String, Vec<u8>)> = plan_files.into_iter().flatten().collect();
+    match shard {
+        Some(shard) => {
+            let manifest = Manifest::new(
+                "sweep",
+                dir,
+                vec![
+                    format!("--cases-hash={}", shard::file_hash(cases)?),
+                    format!("--solver={}", solver.name()),
+                    format!("--keep-plans={keep_plans}"),
+                ],
+                None,
+                prepared.len() as u64,
+                shard,
+            )?;
+            let files = shard::part_files(&manifest, &records, plan_files);
+            report::write_named(&out, Some(dir), force, files)?;
+        }
+        None => report::write_named(&out, Some(dir), force, sweep::render(&records, plan_files))?,
+    }
+    if !quiet {
+        for r in &records {
+            let objective = r
+                .objective_usd
+                .map(report::format::usd)
+                .unwrap_or_else(|| "-".into());
+            println!("{:<28} {:<10} {objective}", r.case, r.status);
+        }
+        println!("reports written to {}/", out.display());
+    }
+    Ok(())
+}
+
+fn merge(parts: &[PathBuf], out: &Path, force: bool, quiet: bool) -> Result<()> {
+    // The merged folder may be none of the parts, nor hold one.
+    for p in parts {
+        report::output::check_folder_target(out, Some(p), force)?;
+    }
+    let parts = shard::check(parts)?;
+    let m = parts[0].manifest.clone();
+    match m.command.as_str() {
+        "simulate" | "plan" => {
+            // Both re-read the scenario and solve the plan; the shards hold the rest.
+            let dir = &m.scenario_dir();
+            let now = shard::folder_hash(dir)?;
+            if now != m.scenario_hash {
+                return Err(Error::Usage(format!(
+                    "{}: the scenario folder changed since the shards ran (hash {} then, {now} now)",
+                    dir.display(),
+                    m.scenario_hash
+                )));
+            }
+            let solver = argument(&m, "--solver")
+                .and_then(|s| <SolverChoice as clap::ValueEnum>::from_str(s, true).ok())
+                .ok_or_else(|| Error::Usage("the manifests name no known --solver".into()))?;
+            require_built(solver)?;
+            let sc = crate::load(dir)?;
+            let solution = crate::solve(&sc, solver)?;
+            let mut metrics = report::metrics::compute(&sc, &solution);
+            if m.command == "simulate" {
+                let items: Vec<Vec<crate::analysis::risk::SampleOutcome>> =
+                    parts.iter().map(|p| p.items()).collect::<Result<_>>()?;
+                let outcomes = shard::union(items, |o| o.index, m.items)?;
+                let seed = m.seed.unwrap_or_default();
+                metrics.risk = Some(crate::analysis::simulate::summarise(&sc, outcomes, seed));
+            } else {
+                use crate::analysis::clauses;
+                let items: Vec<Vec<clauses::VariantObjective>> =
+                    parts.iter().map(|p| p.items()).collect::<Result<_>>()?;
+                let objectives = shard::union(items, |o| o.index, m.items)?;
+                let objectives = objectives.into_iter().map(|o| o.objective_usd).collect();
+                metrics.clauses = Some(clauses::assemble(&sc, solution.objective_usd, objectives));
+            }
+            report::write_folder_guarded(out, Some(dir), force, &report::render(&metrics)?)?;
+        }
+        "sweep" => {
+            let items: Vec<Vec<crate::analysis::sweep::CaseRecord>> =
+                parts.iter().map(|p| p.items()).collect::<Result<_>>()?;
+            let records = shard::union(items, |r| r.index, m.items)?;
+            let mut plan_files = Vec::new();
+            for p in &parts {
+                plan_files.extend(kept_plans(&p.dir)?);
+            }
+            let files = crate::analysis::sweep::render(&records, plan_files);
+            report::write_named(out, None, force, files)?;
+        }
+        other => return Err(Error::Usage(format!("cannot merge parts of '{other}'"))),
+    }
+    if !quiet {
+        println!(
+            "merged {} shard(s) of {} into {}/",
+            parts.len(),
+            m.command,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The `cases/<case>/<file>` report files a sweep part holds (written with --keep-plans).
+fn kept_plans(part: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let io = |p: &Path, e: std::io::Error| Error::Io(format!("cannot read {}: {e}", p.display()));
+    let root = part.join("cases");
+    let mut files = Vec::new();
+    if !root.is_dir() {
+        return Ok(files);
+    }
+    for case in std::fs::read_dir(&root).map_err(|e| io(&root, e))? {
+        let case = case.map_err(|e| io(&root, e))?.path();
+        for f in std::fs::read_dir(&case).map_err(|e| io(&case, e))? {
+            let f = f.map_err(|e| io(&case, e))?.path();
+            let rel = f
+                .strip_prefix(part)
+                .map_err(|_| Error::Io(format!("bad path {}", f.display())))?;
+            files.push((
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(&f).map_err(|e| io(&f, e))?,
+            ));
+        }
+    }
+    Ok(files)
 }
 
 /// A solver this binary was not built with is a usage error.

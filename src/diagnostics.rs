@@ -112,6 +112,12 @@ impl Diagnostics {
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }
+
+    /// Appends every problem (and warning) of `other`, in order.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+        self.warnings.extend(other.warnings);
+    }
 }
 
 impl fmt::Display for Diagnostics {

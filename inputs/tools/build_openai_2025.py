@@ -356,20 +356,31 @@ def months_between(a, b):
     return (b[0] - a[0]) * 12 + b[1] - a[1] + 1
 
 
-# AWS: $38B 2025-11..2032-10 (84 mo, inside the horizon) + $100B over 8 yr from
-# 2026-03 (96 mo, 82 inside) -> one contract, pro rata inside the horizon.
-AWS_COMMIT = 38e9 + 100e9 * months_between((2026, 3), H_END) / 96
-# CoreWeave: $11.9B (5 yr from 2025-03) + $4B (2025-05) + $6.5B (2025-09); the
-# two expansions assumed 5 yr too; months before 2025-11 removed pro rata;
-# merged window to the last end (2030-08).
-CW_PARTS = [(11.9e9, (2025, 3)), (4.0e9, (2025, 5)), (6.5e9, (2025, 9))]
-CW_COMMIT_USD = sum(v * (60 - months_between(s, (2025, 10))) / 60 for v, s in CW_PARTS)
+# Contracts as signed (SPEC v2: one provider's deals may overlap; spend is
+# credited to them). beyond_horizon: "prorate" = only the horizon's months of
+# the window are owed (commit x months inside / months of the window).
+# AWS: $38B over 7 yr from 2025-11 (2025-11..2032-10, inside the horizon)
+# S2 [AWS-DEAL]; +$100B over 8 yr from the 2026-02-26/27 deal, from 2026-03
+# (2026-03..2034-02, 82 of 96 months inside) S2 [AMZN-50B].
+# CoreWeave: three deals S2 [CW-OPENAI]: $11.9B 5 yr from 2025-03, $4B
+# (2025-05) and $6.5B (2025-09), the expansions assumed 5 yr too (E); each
+# pro-rated for the months before the horizon (2025-11).
+# (contract, provider, from, to, commit_usd, beyond_horizon)
 CONTRACTS = [
-    ("azure-250b", "azure", "2026-01", "2032-12", 250e9),
-    ("aws-138b", "aws", "2025-11", "2032-12", AWS_COMMIT),
-    ("oci-300b", "oci", "2027-01", "2031-12", 300e9),
-    ("coreweave-22b", "coreweave", "2025-11", "2030-08", CW_COMMIT_USD),
+    ("azure-250b", "azure", "2026-01", "2032-12", 250e9, "full"),
+    ("aws-38b", "aws", "2025-11", "2032-10", 38e9, "full"),
+    ("aws-100b", "aws", "2026-03", "2034-02", 100e9, "prorate"),
+    ("oci-300b", "oci", "2027-01", "2031-12", 300e9, "full"),
+    ("coreweave-11.9b", "coreweave", "2025-03", "2030-02", 11.9e9, "prorate"),
+    ("coreweave-4b", "coreweave", "2025-05", "2030-04", 4.0e9, "prorate"),
+    ("coreweave-6.5b", "coreweave", "2025-09", "2030-08", 6.5e9, "prorate"),
 ]
+# Azure carries the bulk (S2 seeds: "the bulk of OpenAI's cloud will likely be
+# served by Azure"): yearly minimums on the $250B, E = 60% of a flat split over
+# its seven years (the yearly schedule is not disclosed).
+AZURE_YEARLY_MIN = 0.6 * 250e9 / 7
+MINIMUMS = [("azure-250b", "%d-01" % y, "%d-12" % y, AZURE_YEARLY_MIN)
+            for y in range(2026, 2033)]
 
 # --------------------------------------------------------------------------
 # Rules
@@ -377,7 +388,10 @@ CONTRACTS = [
 RULES = [
     # rule, kind, workload, provider, from, to, share, mode
     ("api-azure-exclusive", "exclusive", "api-stateless", "azure", "", "2026-04", "", ""),
-    ("first-on-azure", "first_on", "api-stateless", "azure", "2026-05", "", "", "priority"),
+    # After the April 2026 amendment the stateless API may run on any cloud; "first
+    # on Azure" read as a share (E: at least half where Azure can serve it), so the
+    # rest goes where cost says.
+    ("first-on-azure", "first_on", "api-stateless", "azure", "2026-05", "", "0.5", "share"),
     ("frontier-on-aws", "exclusive", "frontier", "aws", "", "", "", ""),
     ("stateful-on-aws", "exclusive", "stateful-runtime", "aws", "", "", "", ""),
 ] + [("training-max50-" + p, "max_share", "training", p, "", "", "0.5", "")
@@ -486,6 +500,37 @@ def cross_check_curve():
     return "price curve: matches %s (aws-p5 2025 overridden to 6.88)" % f.name
 
 
+# --------------------------------------------------------------------------
+# Money (SPEC v2): the cash ledger. figures.md section 6c; every figure not there is an assumption.
+# --------------------------------------------------------------------------
+REVENUE_2025 = 13e9          # S: OpenAI annual revenue about $13B in 2025 (seed 004)
+REVENUE_GROWTH = 0.50        # A: +50% a year after 2025 (the seeds give no path)
+REVENUE_SIGMA = 0.25         # A: log-normal spread of each month's revenue, for `simulate`
+OPEX_2025 = 8e9              # A: non-compute operating expense per year in 2025 (staff, sales, G&A)
+OPEX_GROWTH = 0.20           # A: +20% a year
+OPENING_CASH = 40e9          # A: cash at 2025-11 (not in the seeds)
+MIN_CASH = 10e9              # A: the buffer the plan keeps
+FUNDING = [                  # (period, usd, label, conditional)
+    ("2026-02", 15e9, "amazon-upfront", "false"),     # S: Amazon $15B up front (seed 000, S2 AMZN-50B)
+    ("2026-03", 30e9, "nvidia-round-2026", "false"),  # S: amount; A: month (same $110B round)
+    ("2026-03", 30e9, "softbank-round-2026", "false"),  # S: amount; A: month
+    ("2027-06", 35e9, "amazon-conditional", "true"),  # S: $35B on conditions (IPO or milestones); A: month
+]
+
+
+def finance_rows():
+    rows = [(fmt_p(H_START), "cash", num(OPENING_CASH, 0), "", "opening-cash-assumed", "")]
+    for i, p in enumerate(periods()):
+        years = (i + H_START[1] - 6) / 12.0  # years since mid-2025, the 2025 figure's centre
+        rows.append((fmt_p(p), "revenue", num(REVENUE_2025 / 12 * (1 + REVENUE_GROWTH) ** years, 0),
+                     num(REVENUE_SIGMA, 3), "revenue-run-rate", ""))
+        rows.append((fmt_p(p), "expense", num(OPEX_2025 / 12 * (1 + OPEX_GROWTH) ** years, 0), "",
+                     "non-compute-opex", ""))
+    for p, usd, label, cond in FUNDING:
+        rows.append((p, "funding", num(usd, 0), "", label, cond))
+    return rows
+
+
 def main():
     dry = "--dry-run" in sys.argv
     dem = demand_rows()
@@ -493,7 +538,9 @@ def main():
         OUT.mkdir(parents=True, exist_ok=True)
         write("settings.csv", ["key", "value"], [
             ("horizon_start", fmt_p(H_START)), ("horizon_end", fmt_p(H_END)),
-            ("discount_rate", num(DISCOUNT_RATE)), ("hours_per_month", HOURS)])
+            ("discount_rate", num(DISCOUNT_RATE)), ("hours_per_month", HOURS),
+            ("min_cash_usd", num(MIN_CASH, 0))])
+        write("finance.csv", ["period", "kind", "usd", "sigma", "label", "conditional"], finance_rows())
         write("providers.csv", ["provider", "name"], PROVIDERS)
         rows = [(s, "gpu", num(gpu_kw(s), 3), num(GPU_SKUS[s][1])) for s in GPU_SKUS]
         rows += [(s, "cpu", num(kw, 3), num(pf)) for s, (kw, pf) in CPU_SKUS.items()]
@@ -510,9 +557,11 @@ def main():
         prow.insert(0, ("training", "h100", "0"))
         write("perf.csv", ["workload", "sku", "perf"], prow)
         write("contracts.csv", ["contract", "provider", "from", "to", "commit_usd",
-                                "discount_pct"],
-              [(c, p, f, t, int(round(v / 1e6)) * 1000000, "0")
-               for c, p, f, t, v in CONTRACTS])
+                                "discount_pct", "beyond_horizon"],
+              [(c, p, f, t, int(round(v / 1e6)) * 1000000, "0", b)
+               for c, p, f, t, v, b in CONTRACTS])
+        write("minimums.csv", ["contract", "from", "to", "min_usd"],
+              [(c, f, t, int(round(v / 1e6)) * 1000000) for c, f, t, v in MINIMUMS])
         write("power.csv", ["provider", "region", "from", "to", "max_mw"],
               [(p, r, f, t, num(mw)) for p, r, f, t, mw in POWER])
         write("rules.csv", ["rule", "kind", "workload", "provider", "from", "to",
@@ -531,8 +580,8 @@ def main():
         print("demand %-17s total %d unit-months, 2032-12 %d" %
               (w, tot[w], [q for p, ww, q, s in dem if ww == w][-1]))
     print("commitments: %s, total %.1f B$" % (
-        ", ".join("%s %.1f" % (c, v / 1e9) for c, _, _, _, v in CONTRACTS),
-        sum(v for *_, v in CONTRACTS) / 1e9))
+        ", ".join("%s %.1f" % (c[0], c[4] / 1e9) for c in CONTRACTS),
+        sum(c[4] for c in CONTRACTS) / 1e9))
     if size["variables"] > 40000:
         sys.exit("LP too large")
 

@@ -144,6 +144,7 @@ fn block_outcome(
     let mut spend = vec![0.0; sc.contracts.len()];
     let mut shortfall = vec![0.0; sc.contracts.len()];
     let mut unmet = vec![0.0; sc.workloads.len()];
+    let mut provider_month = vec![0.0; sc.providers.len() * sc.periods];
     for j in off..end {
         let v = if x[j] > crate::solution::NOISE * lp.magnitude[j].max(1.0) {
             x[j]
@@ -152,8 +153,11 @@ fn block_outcome(
         };
         match lp.vars[j] {
             Var::Alloc { offer, t, .. } => {
-                if let Some(c) = sc.sole_contract(sc.offers[offer.0].provider, t) {
-                    spend[c.0] += v * sc.effective_price(offer, t) * sc.hours_per_month;
+                let provider = sc.offers[offer.0].provider;
+                let usd = v * sc.effective_price(offer, t) * sc.hours_per_month;
+                provider_month[provider.0 * sc.periods + t] += usd;
+                if let Some(c) = sc.sole_contract(provider, t) {
+                    spend[c.0] += usd;
                 }
             }
             Var::Credit { contract, .. } => {
@@ -171,6 +175,8 @@ fn block_outcome(
         spend_usd: spend,
         shortfall_usd: shortfall,
         unmet_units: unmet,
+        cash_usd: Vec::new(),
+        provider_month_usd: provider_month,
     }
 }
 
@@ -243,6 +249,8 @@ fn evaluate(
                 spend_usd: vec![0.0; sc.contracts.len()],
                 shortfall_usd: vec![0.0; sc.contracts.len()],
                 unmet_units: unmet,
+                cash_usd: Vec::new(),
+                provider_month_usd: Vec::new(),
             })
         }
         Err(e) => Err(e),
@@ -337,6 +345,12 @@ pub fn run(
             .collect()
     };
     let p = sc.demand_shock_persistence;
+    let study = |levels: &[f64], outcomes: Vec<SampleOutcome>| {
+        let fans = risk::fans(sc, &named(levels), &outcomes);
+        let mut r = risk::summarise(&named(levels), &workloads, outcomes, seed, p);
+        r.fans = fans;
+        r
+    };
     Ok(CommitStudy {
         recommendations: sc
             .contracts
@@ -350,16 +364,21 @@ pub fn run(
             })
             .collect(),
         expected_cost_usd,
-        risk_recommended: risk::summarise(&named(&levels), &workloads, rec, seed, p),
-        risk_as_signed: risk::summarise(&named(&as_signed), &workloads, signed, seed, p),
+        risk_recommended: study(&levels, rec),
+        risk_as_signed: study(&as_signed, signed),
         samples: n,
     })
 }
 
 /// The report folder of `capplan commit`: commitments.csv, risk.csv and summary.md.
-pub fn render(sc: &Scenario, study: &CommitStudy, seed: u64) -> Vec<(&'static str, Vec<u8>)> {
+pub fn render(
+    sc: &Scenario,
+    study: &CommitStudy,
+    seed: u64,
+) -> crate::error::Result<Vec<(&'static str, Vec<u8>)>> {
     use crate::report::format::{num, pct, usd};
     use crate::report::tables::excel_safe;
+    use crate::report::xlsx::Figure;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -463,9 +482,32 @@ pub fn render(sc: &Scenario, study: &CommitStudy, seed: u64) -> Vec<(&'static st
             ));
         }
     }
-    vec![
-        ("commitments.csv", commitments),
-        ("risk.csv", risk_csv),
-        ("summary.md", md.into_bytes()),
-    ]
+    let months: Vec<String> = (0..sc.periods).map(|t| sc.month(t).to_string()).collect();
+    let views = crate::report::views::risk_views(
+        &months,
+        &[
+            ("recommended", &study.risk_recommended),
+            ("as signed", &study.risk_as_signed),
+        ],
+    );
+    let title = format!("Commitment sizing: {}", sc.name);
+    let mut files = vec![("commitments.csv", commitments), ("risk.csv", risk_csv)];
+    let figures = vec![
+        ("scenario".to_string(), Figure::Text(sc.name.clone())),
+        ("samples".into(), Figure::Count(study.samples as f64)),
+        ("seed".into(), Figure::Count(seed as f64)),
+        (
+            "expected cost with the recommendation (present value, USD)".into(),
+            Figure::Usd(study.expected_cost_usd),
+        ),
+    ];
+    let book = crate::report::xlsx::workbook(&title, &figures, &files, &views)
+        .map_err(|e| crate::error::Error::Io(format!("cannot build report.xlsx: {e}")))?;
+    files.push((
+        "report.html",
+        crate::report::html::page(&title, &views, &md),
+    ));
+    files.push(("report.xlsx", book));
+    files.push(("summary.md", md.into_bytes()));
+    Ok(files)
 }

@@ -157,10 +157,48 @@ pub fn csv(changes: &[Change]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// The terminal view: totals, spend per provider and year, contracts, workloads; unchanged rows left out.
+/// Changes smaller than this fraction of the plans' totals are solver noise (an interior-point
+/// optimum is accurate to about 1e-9 of the objective; spend can shift between equal-cost options
+/// by more than that), not moves.
+pub const NOISE_REL: f64 = 1e-8;
+
+/// Noise thresholds: USD (relative to the larger objective and spend of the two plans) and
+/// demand units (relative to the larger unmet total, at least 1e-6 units).
+pub fn noise(changes: &[Change]) -> (f64, f64) {
+    let total = |key: &str| {
+        changes
+            .iter()
+            .find(|c| c.section == "total" && c.key == key)
+            .map(|c| c.old.abs().max(c.new.abs()))
+            .unwrap_or(0.0)
+    };
+    let usd = NOISE_REL * total("objective_usd").max(total("usage_usd"));
+    let units = (NOISE_REL * total("unmet_units")).max(1e-6);
+    (usd, units)
+}
+
+/// The terminal view: totals, spend per provider and year, contracts, workloads; rows that did not
+/// move by more than the noise tolerance (stated in the output) left out.
 pub fn table(changes: &[Change]) -> String {
-    let moved = |c: &&Change| c.delta().abs() > 1e-9 * c.old.abs().max(c.new.abs()).max(1e-3);
+    let (noise_usd, noise_units) = noise(changes);
+    let is_units = |key: &str| key.ends_with("unmet") || key == "unmet_units";
+    let beyond = move |key: &str, d: f64| {
+        d.abs()
+            > if is_units(key) {
+                noise_units
+            } else {
+                noise_usd
+            }
+    };
+    let moved = |c: &&Change| beyond(&c.key, c.delta());
     let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Changes within {} of the plans' totals ({} or {} demand units) are solver noise and not shown.\n",
+        num(NOISE_REL, 10),
+        usd(noise_usd),
+        num(noise_units, 6)
+    );
     let show = |key: &str, v: f64| {
         if key.ends_with("unmet") || key == "unmet_units" {
             num(v, 2)
@@ -218,7 +256,7 @@ pub fn table(changes: &[Change]) -> String {
     }
     let py: Vec<(String, f64, f64)> = by_year
         .into_iter()
-        .filter(|(_, (o, n))| (n - o).abs() > 1e-9 * o.abs().max(n.abs()).max(1e-3))
+        .filter(|(k, (o, n))| beyond(k, n - o))
         .map(|(k, (o, n))| (k, o, n))
         .collect();
     section(

@@ -40,6 +40,8 @@ pub struct Explanation {
     /// What one more demand unit costs, per demand-unit-hour (nominal); `None` without duals.
     pub marginal: Option<f64>,
     pub options: Vec<Option_>,
+    /// Per provider with contracts in force that month: whose contracts its spend is credited to.
+    pub credits: Vec<String>,
 }
 
 /// Below this many USD per demand-unit-hour a dual's part is noise.
@@ -159,7 +161,37 @@ pub fn explain(
         unmet,
         marginal,
         options,
+        credits: credits(sc, sol, t),
     }
+}
+
+/// `aws: list $6,000 credited to aws-b $5,000 (20% off), aws-a $1,000 (10% off)` for each
+/// provider with a contract in force in `t` (from the plan's spend ledger).
+fn credits(sc: &Scenario, sol: &Solution, t: usize) -> Vec<String> {
+    use crate::report::format::usd;
+    let mut out = Vec::new();
+    for p in 0..sc.providers.len() {
+        let provider = crate::scenario::ProviderId(p);
+        let split = sol.spend.credited_to(sc, provider, t);
+        if split.is_empty() {
+            continue;
+        }
+        let list = sol.spend.list[p * sc.periods + t];
+        let parts: Vec<String> = split
+            .iter()
+            .map(|&(c, a)| {
+                let k = &sc.contracts[c.0];
+                format!("{} {} ({}% off)", k.id, usd(a), num(k.discount_pct, 2))
+            })
+            .collect();
+        out.push(format!(
+            "{}: list spend {} credited to {}",
+            sc.providers[p].id,
+            usd(list),
+            parts.join(", ")
+        ));
+    }
+    out
 }
 
 /// A row in a planner's words.
@@ -241,6 +273,10 @@ fn describe(sc: &Scenario, sol: &Solution, name: &RowName, t: usize) -> String {
             )
         }
         RowName::Demand { .. } => "demand".into(),
+        RowName::Cash { t } => format!(
+            "cash in {}: money spent that month is raised at the funding rate",
+            sc.month(t)
+        ),
         RowName::CommitCap { contract } => {
             format!("commitment of {} used up", sc.contracts[contract.0].id)
         }
@@ -264,6 +300,28 @@ impl Explanation {
                 "One more demand unit costs ${} per demand-unit-hour (nominal).",
                 num(m, 4)
             );
+            if m < -TINY {
+                // A negative marginal is real, not noise: the chosen option's credits (a commitment
+                // in shortfall its spend burns, a priority hold or share it helps hold) are worth
+                // more than its price. Name them.
+                let credits: Vec<String> = self
+                    .options
+                    .iter()
+                    .filter(|o| o.units > 0.0)
+                    .flat_map(|o| o.reasons.iter().filter(|r| r.usd_per_unit_hour < 0.0))
+                    .map(|r| format!("{} ({:+.4})", r.what, r.usd_per_unit_hour))
+                    .collect();
+                let why = if credits.is_empty() {
+                    "the rows it relieves are worth more than its price".to_string()
+                } else {
+                    credits.join("; ")
+                };
+                let _ = writeln!(
+                    s,
+                    "It is negative: serving one more unit lowers the plan's cost, because what the chosen option \
+                     earns outweighs its price: {why}."
+                );
+            }
         }
         let _ = writeln!(
             s,
@@ -302,6 +360,12 @@ impl Explanation {
             }
         }
         let _ = writeln!(s, "\n* = chosen. Units are SKU units in use for the month.");
+        if !self.credits.is_empty() {
+            let _ = writeln!(s, "\nSpend in {} credited to contracts:", self.period);
+            for c in &self.credits {
+                let _ = writeln!(s, "  {c}");
+            }
+        }
         s
     }
 }

@@ -1,12 +1,15 @@
 //! What-if studies built on the pipeline: re-solves of modified scenarios.
 
+pub mod cash;
 pub mod clauses;
 pub mod commit;
 pub mod diff;
 pub mod explain;
 pub mod risk;
 pub mod sample;
+pub mod shard;
 pub mod simulate;
+pub mod sweep;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;

@@ -35,10 +35,34 @@ pub fn demand(sc: &Scenario, seed: u64, index: u64) -> Vec<f64> {
     out
 }
 
-/// The scenario with sample `index`'s demand.
+/// The scenario with sample `index`'s demand and finance.csv amounts. Finance rows with a `sigma`
+/// are log-normal around their amount (mean preserved), one independent draw per row (and the
+/// opening cash), drawn after the demand draws from the same stream: demand samples are the same
+/// with or without finance rows. Revenue of served demand follows the sample's plan.
 pub fn scenario(sc: &Scenario, seed: u64, index: u64) -> Scenario {
     let mut s = sc.clone();
     s.demand = demand(sc, seed, index);
+    let money = &sc.money;
+    if money.opening_sigma > 0.0 || money.flows.iter().any(|f| f.sigma > 0.0) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(index);
+        let normal = Normal::new(0.0, 1.0).expect("standard normal");
+        for _ in 0..sc.workloads.len() * (1 + sc.periods) {
+            let _: f64 = rng.sample(normal); // the demand draws
+        }
+        let draw = |rng: &mut ChaCha8Rng, usd: f64, sigma: f64| {
+            let z: f64 = rng.sample(normal);
+            if sigma > 0.0 {
+                usd * (sigma * z - sigma * sigma / 2.0).exp()
+            } else {
+                usd
+            }
+        };
+        s.money.opening_cash = draw(&mut rng, money.opening_cash, money.opening_sigma);
+        for (f, g) in s.money.flows.iter_mut().zip(&money.flows) {
+            f.usd = draw(&mut rng, g.usd, g.sigma);
+        }
+    }
     s
 }
 

@@ -9,6 +9,7 @@
 
 use super::risk::{self, Risk, SampleOutcome};
 use super::sample;
+use super::shard::Shard;
 use crate::model::{self, Model, RowName, Var};
 use crate::scenario::Scenario;
 use crate::solve::{self, SolveError, SolverChoice};
@@ -56,6 +57,10 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
         .collect();
     let ledger = m.cols.spend.evaluate(sc, &clean, &m.lp);
     let mut unmet = vec![0.0; sc.workloads.len()];
+    // Paid to each provider each month, after credited discounts (the fan charts).
+    let provider_month: Vec<f64> = (0..sc.providers.len() * sc.periods)
+        .map(|i| ledger.usage_paid(crate::scenario::ProviderId(i / sc.periods), i % sc.periods))
+        .collect();
     for (j, var) in m.lp.vars.iter().enumerate() {
         if let Var::Unmet { workload, .. } = *var {
             unmet[workload.0] += clean[j];
@@ -64,12 +69,15 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
     let shortfall = (0..sc.contracts.len())
         .map(|c| ledger.contract_shortfall_total(sc, crate::scenario::ContractId(c)))
         .collect();
+    let cash = crate::solution::cash::ledger(sc, &m.cols, &m.lp, &clean);
     SampleOutcome {
         index,
         cost_pv_usd: Some(m.lp.objective_value(x)),
         spend_usd: ledger.burn,
         shortfall_usd: shortfall,
         unmet_units: unmet,
+        cash_usd: cash.months.iter().map(|c| c.cash).collect(),
+        provider_month_usd: provider_month,
     }
 }
 
@@ -87,6 +95,8 @@ fn infeasible(sc: &Scenario, index: u64, solver: SolverChoice) -> SampleOutcome 
         spend_usd: vec![0.0; sc.contracts.len()],
         shortfall_usd: vec![0.0; sc.contracts.len()],
         unmet_units: unmet,
+        cash_usd: Vec::new(),
+        provider_month_usd: Vec::new(),
     }
 }
 
@@ -114,6 +124,48 @@ pub fn run(
     warm: bool,
     quiet: bool,
 ) -> Result<(Risk, Method), SolveError> {
+    let (outcomes, method) = outcomes(sc, seed, samples, solver, warm, quiet, Shard::ALL)?;
+    Ok((summarise(sc, outcomes, seed), method))
+}
+
+/// The risk table and fans over `outcomes` (all samples, in index order).
+pub fn summarise(sc: &Scenario, outcomes: Vec<SampleOutcome>, seed: u64) -> Risk {
+    let contracts: Vec<(String, f64)> = sc
+        .contracts
+        .iter()
+        .map(|c| (c.id.clone(), c.commit_usd))
+        .collect();
+    let workloads: Vec<String> = sc.workloads.iter().map(|w| w.id.clone()).collect();
+    let fans = risk::fans(sc, &contracts, &outcomes);
+    let mut risk = risk::summarise(
+        &contracts,
+        &workloads,
+        outcomes,
+        seed,
+        sc.demand_shock_persistence,
+    );
+    let tranches: Vec<(String, f64)> = sc
+        .money
+        .conditional_tranches()
+        .map(|f| (f.name(), f.usd))
+        .collect();
+    risk::add_cash(&mut risk, sc.money.min_cash_usd, &tranches, sc.periods);
+    risk.fans = fans;
+    risk
+}
+
+/// The outcomes of the samples of `shard`'s chunks (chunk `c` = samples `c*CHUNK..`, owned when
+/// `shard.owns(c)`), in index order. A chunk is one warm-start chain, so a sample's result is the
+/// same whether its chunk runs in a shard or in the single run.
+pub fn outcomes(
+    sc: &Scenario,
+    seed: u64,
+    samples: u64,
+    solver: SolverChoice,
+    warm: bool,
+    quiet: bool,
+    shard: Shard,
+) -> Result<(Vec<SampleOutcome>, Method), SolveError> {
     let base = model::build(sc, false);
     let method = if warm && cfg!(feature = "highs") {
         Method::WarmHighs
@@ -125,11 +177,12 @@ pub fn run(
     } else {
         None
     };
-    let bar = super::progress(samples, "simulating", quiet);
     let chunks: Vec<(u64, u64)> = (0..samples)
         .step_by(CHUNK as usize)
         .map(|a| (a, (a + CHUNK).min(samples)))
+        .filter(|&(a, _)| shard.owns(a / CHUNK))
         .collect();
+    let bar = super::progress(chunks.iter().map(|(a, b)| b - a).sum(), "simulating", quiet);
     let results: Vec<Result<Vec<SampleOutcome>, SolveError>> = chunks
         .par_iter()
         .map(|&(a, b)| {
@@ -160,22 +213,7 @@ pub fn run(
     for r in results {
         outcomes.extend(r?);
     }
-    let contracts: Vec<(String, f64)> = sc
-        .contracts
-        .iter()
-        .map(|c| (c.id.clone(), c.commit_usd))
-        .collect();
-    let workloads: Vec<String> = sc.workloads.iter().map(|w| w.id.clone()).collect();
-    Ok((
-        risk::summarise(
-            &contracts,
-            &workloads,
-            outcomes,
-            seed,
-            sc.demand_shock_persistence,
-        ),
-        method,
-    ))
+    Ok((outcomes, method))
 }
 
 /// Demand rows and their right-hand side in sample `s` (the base model's rows, in order).
@@ -185,6 +223,8 @@ pub fn demand_rhs(m: &Model, s: &Scenario) -> Vec<(usize, f64)> {
         .enumerate()
         .filter_map(|(i, r)| match r.name {
             RowName::Demand { workload, t } => Some((i, s.demand(workload, t))),
+            // Sampled finance.csv amounts move the cash rows (with a funding rate).
+            RowName::Cash { t } => Some((i, crate::model::families::cash::rhs(s, t))),
             _ => None,
         })
         .collect()

@@ -38,6 +38,14 @@ impl Table {
         self.present[self.column_index(column)]
     }
 
+    /// Replaces the cell of `column` in row `row` (an in-memory override; the column then counts
+    /// as present).
+    pub fn set_cell(&mut self, row: usize, column: &str, value: String) {
+        let i = self.column_index(column);
+        self.rows[row].cells[i] = value;
+        self.present[i] = true;
+    }
+
     fn column_index(&self, column: &str) -> usize {
         self.schema
             .columns
@@ -68,6 +76,35 @@ pub struct Tables {
     pub power: Option<Table>,
     pub rules: Option<Table>,
     pub reservations: Option<Table>,
+    pub finance: Option<Table>,
+}
+
+impl Tables {
+    /// Every file slot with its name; a new input file is added here and in `read_folder`.
+    pub fn slots_mut(&mut self) -> Vec<(&'static str, &mut Option<Table>)> {
+        vec![
+            (schema::SETTINGS.name, &mut self.settings),
+            (schema::PROVIDERS.name, &mut self.providers),
+            (schema::SKUS.name, &mut self.skus),
+            (schema::WORKLOADS.name, &mut self.workloads),
+            (schema::DEMAND.name, &mut self.demand),
+            (schema::OFFERS.name, &mut self.offers),
+            (schema::PERF.name, &mut self.perf),
+            (schema::CONTRACTS.name, &mut self.contracts),
+            (schema::POWER.name, &mut self.power),
+            (schema::RULES.name, &mut self.rules),
+            (schema::RESERVATIONS.name, &mut self.reservations),
+            (schema::FINANCE.name, &mut self.finance),
+        ]
+    }
+
+    /// The table of the file called `name`, if the folder has it.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Table> {
+        self.slots_mut()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, t)| t.as_mut())
+    }
 }
 
 /// Reads every file of the folder. Problems go to `diags`; reading goes on past them.
@@ -86,6 +123,7 @@ pub fn read_folder(dir: &Path, diags: &mut Diagnostics) -> Tables {
         power: read(&schema::POWER),
         rules: read(&schema::RULES),
         reservations: read(&schema::RESERVATIONS),
+        finance: read(&schema::FINANCE),
     }
 }
 
@@ -97,6 +135,20 @@ pub fn read_table(
 ) -> Option<Table> {
     let path = dir.join(schema.name);
     let display = path.display().to_string();
+    // Only regular files (or symlinks to them) are opened: opening a named pipe blocks until
+    // someone writes to it, and a device may never end.
+    match std::fs::metadata(&path) {
+        Ok(m) if !m.is_file() => {
+            diags.push(
+                &display,
+                1,
+                WHOLE_FILE,
+                format!("not a regular file ({})", kind_of(&m.file_type())),
+            );
+            return None;
+        }
+        _ => {}
+    }
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -111,6 +163,22 @@ pub fn read_table(
         }
     };
     Some(parse_table(schema, display, &bytes, diags))
+}
+
+/// What a non-regular file is, for the message.
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
 }
 
 /// Parses file contents; public for tests and fuzzing.
@@ -264,7 +332,8 @@ fn check_header(
                     line,
                     shown,
                     format!(
-                        "unknown column '{name}' (expected: {})",
+                        "unknown column '{}' (expected: {})",
+                        crate::diagnostics::echo(name),
                         expected.join(", ")
                     ),
                 );

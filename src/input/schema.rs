@@ -53,12 +53,16 @@ pub const SETTINGS: FileSchema = FileSchema {
     doc: "key,value rows: horizon_start, horizon_end (YYYY-MM), discount_rate (annual), hours_per_month, \
           demand_shock_persistence (0..1, share of demand uncertainty that persists across months; default 0.8), \
           lots (integer|continuous: whole reservation lots or the LP relaxation; default integer), mip_gap (relative gap \
-          the whole-lot search stops at; default 1e-4)",
+          the whole-lot search stops at; default 1e-4), \
+          min_cash_usd (cash the plan must keep, default 0), funding_rate (annual interest on money raised beyond \
+          the cash; blank = the cash ledger is a report only)",
     columns: &[
         col(
             "key",
             true,
-            Choice("horizon_start|horizon_end|discount_rate|hours_per_month|demand_shock_persistence|lots|mip_gap"),
+            Choice(
+                "horizon_start|horizon_end|discount_rate|hours_per_month|demand_shock_persistence|lots|mip_gap|min_cash_usd|funding_rate",
+            ),
             "",
             "setting name",
         ),
@@ -126,6 +130,13 @@ pub const WORKLOADS: FileSchema = FileSchema {
             "blank = hard demand",
             "price of leaving one demand unit unserved for an hour; blank means demand must be met",
         ),
+        col(
+            "revenue_usd_per_unit_hour",
+            false,
+            Number,
+            "0",
+            "revenue per served demand unit-hour, USD (enters the cash ledger in the month it is served)",
+        ),
     ],
 };
 
@@ -148,7 +159,7 @@ pub const DEMAND: FileSchema = FileSchema {
             false,
             Number,
             "0",
-            "log-normal spread of the demand, for uncertainty studies",
+            "log-normal spread of the demand (std. dev. of ln demand, at most 3), for uncertainty studies",
         ),
     ],
 };
@@ -285,6 +296,69 @@ pub const RESERVATIONS: FileSchema = FileSchema {
     ],
 };
 
+pub const FINANCE: FileSchema = FileSchema {
+    name: "finance.csv",
+    required: false,
+    doc: "money outside the compute plan, by month: the opening cash balance, funding raised, revenue not tied \
+          to a workload, other expenses; the cash ledger adds them to the plan's payments",
+    columns: &[
+        col("period", true, Period, "", "month, YYYY-MM (cash: the horizon start)"),
+        col(
+            "kind",
+            true,
+            Choice("cash|funding|revenue|expense"),
+            "",
+            "cash = opening balance; funding = money raised; revenue = revenue not tied to a workload; expense = other spending",
+        ),
+        col("usd", true, Number, "", "amount, USD"),
+        col("sigma", false, Number, "0", "log-normal spread of the amount, for `simulate`"),
+        col("label", false, Text, "", "what the row is (e.g. amazon-tranche-2), shown in reports"),
+        col(
+            "conditional",
+            false,
+            Choice("true|false"),
+            "false",
+            "funding only: true = a tranche paid only if conditions are met; kept out of the cash ledger, and \
+             `simulate` reports the month by which the need exceeds it",
+        ),
+    ],
+};
+
+/// Not a scenario file: the cases of `capplan sweep`, each row one override of the base folder.
+pub const CASES: FileSchema = FileSchema {
+    name: "cases.csv",
+    required: true,
+    doc: "what-if cases for `capplan sweep`: each row one override applied in memory to the base folder; rows \
+          with the same case name make one case",
+    columns: &[
+        col("case", true, Id, "", "case name (letters, digits, - _ .), also its folder name under --keep-plans"),
+        col("file", true, Text, "", "scenario file the override changes, e.g. offers.csv"),
+        col(
+            "select",
+            false,
+            Text,
+            "*",
+            "rows it changes: `*`, or `column=value` filters joined by `;` (all must hold), `|` between \
+             alternatives of one column, e.g. `provider=aws;sku=gb200|gb300`",
+        ),
+        col(
+            "column",
+            true,
+            Text,
+            "",
+            "cell to change; for shift_months a period column (from, to, period) or `*` for all of them",
+        ),
+        col(
+            "op",
+            true,
+            Choice("scale|add|set|shift_months"),
+            "",
+            "scale: multiply; add: add; set: replace the text; shift_months: move months by N (a slip)",
+        ),
+        col("value", false, Text, "", "the factor, amount, text or number of months"),
+    ],
+};
+
 /// Every file, in the order they are read and reported.
 pub const FILES: &[&FileSchema] = &[
     &SETTINGS,
@@ -299,6 +373,7 @@ pub const FILES: &[&FileSchema] = &[
     &POWER,
     &RULES,
     &RESERVATIONS,
+    &FINANCE,
 ];
 
 /// The schema as a plain-text table, for `--help`.

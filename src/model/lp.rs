@@ -27,6 +27,10 @@ pub enum Var {
     Slack { row: usize },
     /// `capplan commit`: the commitment of a sizable contract, USD (first stage).
     Commit { contract: ContractId },
+    /// `g[t]`: funding need, USD below `min_cash_usd` at the end of month `t` (with `funding_rate`).
+    FundingNeed { t: usize },
+    /// Cash above `min_cash_usd` at the end of month `t` (with `funding_rate`): `cash - min = cushion - g`.
+    CashCushion { t: usize },
     /// `capplan commit`: units of tranche `o` beyond a sizable commitment, at list price.
     AllocBeyondCommit {
         offer: OfferId,
@@ -95,6 +99,10 @@ pub enum RowName {
         option: ReservationId,
         start: usize,
     },
+    /// Cash ledger of month `t` (with `funding_rate`): the month's change in cash.
+    Cash {
+        t: usize,
+    },
     /// Second stage of `first_on`/`priority`: hold the first stage's amount on the provider.
     PriorityHold,
     /// Priority guard: hold stage 0's unmet-demand penalty in the later stages.
@@ -103,6 +111,14 @@ pub enum RowName {
     CommitCap {
         contract: ContractId,
     },
+}
+
+/// Variables, constraints and nonzeros of the model (see [`Lp::size`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ModelSize {
+    pub variables: usize,
+    pub constraints: usize,
+    pub nonzeros: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +171,26 @@ impl Lp {
 
     pub fn nonzeros(&self) -> usize {
         self.rows.iter().map(|r| r.terms.len()).sum()
+    }
+
+    /// The model's size, defined once (validate, summary.md and summary.json all show it): the
+    /// columns and rows of SPEC's model as built, without the rows the lexicographic solve adds
+    /// for its stages (priority and unmet holds).
+    pub fn size(&self) -> ModelSize {
+        let model_rows = self
+            .rows
+            .iter()
+            .filter(|r| !matches!(r.name, RowName::PriorityHold | RowName::UnmetHold));
+        let (mut constraints, mut nonzeros) = (0, 0);
+        for r in model_rows {
+            constraints += 1;
+            nonzeros += r.terms.len();
+        }
+        ModelSize {
+            variables: self.vars.len(),
+            constraints,
+            nonzeros,
+        }
     }
 
     /// A `<=` row with non-negative coefficients that holds at every column's implied upper bound

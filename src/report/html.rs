@@ -1,12 +1,12 @@
 //! `report.html`: one self-contained page (no scripts, no external files) with SVG charts and the
 //! tables of `summary.md`, rendered from the same markdown so both show the same figures.
 
-use super::format::{units, usd};
+use super::format::{num, pct, units, usd};
 use super::metrics::Metrics;
-use super::svg::{lines, stacked_bars, Series};
-use std::collections::BTreeMap;
+use super::svg::draw;
+use super::views::{plan_views, Unit, View};
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1100px;margin:24px auto;\
+pub(crate) const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1100px;margin:24px auto;\
 padding:0 16px;color:#222;line-height:1.45}h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;\
 padding-bottom:4px;margin-top:1.8em}table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}th,td{border:1px solid \
 #ccc;padding:3px 7px}th{background:#f3f3f3}td.num,th.num{text-align:right}figure{margin:12px 0 24px}figcaption{font-weight:600;\
@@ -115,143 +115,41 @@ pub fn markdown_to_html(md: &str) -> String {
     out
 }
 
-/// Monthly series by a key, from `(period, key, value)` triples.
-fn by_month<'a>(
-    months: &[String],
-    rows: impl Iterator<Item = (&'a str, &'a str, f64)>,
-) -> Vec<Series> {
-    let index: BTreeMap<&str, usize> = months
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.as_str(), i))
-        .collect();
-    let mut series: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for (period, key, v) in rows {
-        if let Some(&i) = index.get(period) {
-            series
-                .entry(key.to_string())
-                .or_insert_with(|| vec![0.0; months.len()])[i] += v;
-        }
+/// How a view's numbers print on its axis and in its tooltips.
+pub fn formatter(unit: Unit) -> Box<dyn Fn(f64) -> String> {
+    match unit {
+        Unit::Usd => Box::new(usd),
+        Unit::Mw => Box::new(|v| format!("{} MW", units(v))),
+        Unit::Gw => Box::new(|v| format!("{} GW", num(v, 2))),
+        Unit::Vcpu | Unit::DemandUnits | Unit::Units => Box::new(units),
+        Unit::Probability => Box::new(pct),
     }
-    series
-        .into_iter()
-        .map(|(name, values)| Series { name, values })
-        .collect()
 }
 
 pub fn report(m: &Metrics, summary_md: &str) -> Vec<u8> {
-    let months = &m.months;
-    let money = |v: f64| usd(v);
-    let count = |v: f64| units(v);
-    let mut charts = String::new();
-    charts.push_str(&stacked_bars(
-        "spend-by-provider",
-        "Spend by provider per month (nominal USD)",
-        months,
-        &by_month(
-            months,
-            m.provider_spend
-                .iter()
-                .map(|r| (r.period.as_str(), r.provider.as_str(), r.usd)),
-        ),
-        &money,
-    ));
-    let gpu = || m.allocation.iter().filter(|a| a.resource == "gpu");
-    charts.push_str(&stacked_bars(
-        "gpu-by-sku",
-        "GPU units in use by SKU",
-        months,
-        &by_month(
-            months,
-            gpu().map(|a| (a.period.as_str(), a.sku.as_str(), a.units)),
-        ),
-        &count,
-    ));
-    charts.push_str(&stacked_bars(
-        "gpu-by-provider",
-        "GPU units in use by provider",
-        months,
-        &by_month(
-            months,
-            gpu().map(|a| (a.period.as_str(), a.provider.as_str(), a.units)),
-        ),
-        &count,
-    ));
-    if !m.contracts.is_empty() {
-        let spend = by_month(
-            months,
-            m.provider_spend
-                .iter()
-                .map(|r| (r.period.as_str(), r.provider.as_str(), r.usd)),
-        );
-        let burn: Vec<(Series, Option<f64>)> = m
-            .contracts
-            .iter()
-            .map(|c| {
-                let monthly = spend
-                    .iter()
-                    .find(|s| s.name == c.provider)
-                    .map(|s| s.values.clone())
-                    .unwrap_or_default();
-                let mut total = 0.0;
-                let values = months
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        if p.as_str() >= c.from.as_str() && p.as_str() <= c.to.as_str() {
-                            total += monthly.get(i).copied().unwrap_or(0.0);
-                        }
-                        total
-                    })
-                    .collect();
-                (
-                    Series {
-                        name: c.contract.clone(),
-                        values,
-                    },
-                    Some(c.commit_usd),
-                )
-            })
-            .collect();
-        charts.push_str(&lines(
-            "burn-down",
-            "Commitment burn-down: cumulative spend in each contract's window against its commitment (dashed)",
-            months,
-            &burn,
-            &money,
-        ));
-    }
-    let mut unmet = by_month(
-        months,
-        m.unmet
-            .iter()
-            .map(|u| (u.period.as_str(), u.workload.as_str(), u.unmet)),
-    );
-    if unmet.is_empty() {
-        unmet.push(Series {
-            name: "none unmet".into(),
-            values: vec![0.0; months.len()],
-        });
-    }
-    charts.push_str(&stacked_bars(
-        "unmet",
-        "Unmet demand (demand units)",
-        months,
-        &unmet,
-        &count,
-    ));
+    page(
+        &format!("Capacity plan: {}", m.scenario),
+        &plan_views(m),
+        summary_md,
+    )
+}
 
-    // The memo without its title line (the page has its own).
-    let memo = summary_md
+/// A page: its title, the views as charts, then the memo (without its own title line).
+pub fn page(title: &str, views: &[View], memo_md: &str) -> Vec<u8> {
+    let mut charts = String::new();
+    for v in views {
+        charts.push_str(&draw(v, &*formatter(v.unit)));
+    }
+    let memo = memo_md
         .lines()
         .skip_while(|l| !l.starts_with("# "))
         .skip(1)
         .collect::<Vec<_>>()
         .join("\n");
     let html = format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Capacity plan: {name}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n<h1>Capacity plan: {name}</h1>\n<h2>Charts</h2>\n{charts}{memo}\n</body>\n</html>\n",
-        name = esc(&m.scenario),
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+         <style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n<h2>Charts</h2>\n{charts}{memo}\n</body>\n</html>\n",
+        title = esc(title),
         memo = markdown_to_html(&memo),
     );
     html.into_bytes()

@@ -21,6 +21,23 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
             "usage": z(t.usage_pv_usd),
             "shortfall": z(t.shortfall_pv_usd),
             "unmet": z(t.unmet_pv_usd),
+            "funding": z(t.funding_pv_usd),
+        },
+        "peak_funding_need_usd": z(m.cash.peak_funding_need_usd),
+        "peak_funding_need_period": m.cash.peak_funding_need_period,
+        "cash": {
+            "opening_cash_usd": z(m.cash.opening_cash_usd),
+            "min_cash_usd": z(m.cash.min_cash_usd),
+            "funding_rate": m.cash.funding_rate,
+            "paid_usd": z(m.cash.total_paid_usd),
+            "revenue_usd": z(m.cash.total_revenue_usd),
+            "closing_cash_usd": m.cash.rows.last().map(|r| z(r.cash)),
+            "drivers": m.cash.drivers.iter().map(|d| json!({
+                "commitment": d.commitment, "provider": d.provider, "paid_usd": z(d.paid_usd),
+            })).collect::<Vec<_>>(),
+            "conditional_tranches": m.cash.conditional_tranches.iter().map(|c| json!({
+                "label": c.label, "period": c.period, "usd": c.usd, "need_exceeds_it_in": c.need_exceeds_it_in,
+            })).collect::<Vec<_>>(),
         },
         "scenario": m.scenario,
         "horizon_start": m.horizon_start,
@@ -31,6 +48,7 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         "priority_served_units": m.priority_served_units,
         "solver": m.solver,
         "solver_note": m.solver_note,
+        "warnings": m.warnings,
         "model": { "variables": m.variables, "rows": m.rows, "nonzeros": m.nonzeros },
         "commitment_after_horizon_usd": z(t.commitment_after_horizon_usd),
         "reservations": m.reservations.iter().map(|r| json!({

@@ -9,6 +9,9 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
     let mut s = String::new();
     let t = &m.totals;
     let _ = writeln!(s, "# Capacity plan: {}\n", m.scenario);
+    if m.cash.declared {
+        s.push_str(&super::money::headline(&m.cash));
+    }
     let _ = writeln!(
         s,
         "Horizon {} to {} ({} months), {} hours a month, discount rate {} a year. Solved with {} \
@@ -36,6 +39,19 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         if t.unmet_units > 0.0 { format!(" (penalty {})", usd(t.unmet_penalty_usd)) } else { String::new() }
     );
 
+    if !m.warnings.is_empty() {
+        let _ = writeln!(s, "## Warnings\n");
+        let _ = writeln!(
+            s,
+            "The input has {} warning(s), rule conflicts among them, found before solving: the plan was made, \
+             but check these lines.\n",
+            m.warnings.len()
+        );
+        for w in &m.warnings {
+            let _ = writeln!(s, "- `{}`", w.replace('`', "'"));
+        }
+        let _ = writeln!(s);
+    }
     let _ = writeln!(s, "## Totals\n");
     let _ = writeln!(s, "| item | nominal | present value |\n|---|---:|---:|");
     let _ = writeln!(
@@ -56,6 +72,13 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
         usd(t.unmet_penalty_usd),
         usd(t.unmet_pv_usd)
     );
+    if t.funding_pv_usd > 0.0 {
+        let _ = writeln!(
+            s,
+            "| interest on the funding need | | {} |",
+            usd(t.funding_pv_usd)
+        );
+    }
     let _ = writeln!(s, "| **objective** | | **{}** |\n", usd(t.objective_usd));
     if m.reservation_options > 0 {
         let _ = writeln!(
@@ -80,6 +103,16 @@ pub fn summary(m: &Metrics) -> Vec<u8> {
     spend_by_year(&mut s, m);
     contracts(&mut s, m);
     unmet(&mut s, m);
+    if m.cash.declared {
+        super::money::section(&mut s, &m.cash, &super::money::by_year(&m.cash));
+    } else {
+        let _ = writeln!(
+            s,
+            "## Cash\n\nNo finance.csv, workload revenue or cash setting: the ledger (`cash.csv`) starts from zero \
+             cash and counts only the plan's payments.\n"
+        );
+        s.push_str(&super::money::headline(&m.cash));
+    }
     binding(&mut s, m);
     marginal_note(&mut s, m);
     rules(&mut s, m);
@@ -182,19 +215,20 @@ fn contracts(s: &mut String, m: &Metrics) {
     }
     let _ = writeln!(
         s,
-        "| contract | provider | window | discount | committed | spent | shortfall | burned |"
+        "| contract | provider | window (in the horizon) | discount | signed | owed in the horizon | burned | shortfall | of owed |"
     );
-    let _ = writeln!(s, "|---|---|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(s, "|---|---|---|---:|---:|---:|---:|---:|---:|");
     for c in &m.contracts {
         let _ = writeln!(
             s,
-            "| {} | {} | {}..{} | {}% | {} | {} | {} | {} |",
+            "| {} | {} | {}..{} | {}% | {} | {} | {} | {} | {} |",
             c.contract,
             c.provider,
             c.from,
             c.to,
             num(c.discount_pct, 2),
             usd(c.commit_usd),
+            usd(c.owed_usd),
             usd(c.spend_usd),
             usd(c.shortfall_usd),
             c.utilization.map(pct).unwrap_or_else(|| "-".into())
@@ -202,7 +236,7 @@ fn contracts(s: &mut String, m: &Metrics) {
     }
     let _ = writeln!(
         s,
-        "\nCumulative spend against each commitment at the end of each year:\n"
+        "\nCumulative burn against what each deal owes in the horizon, at the end of each year:\n"
     );
     let years: BTreeSet<i32> = m
         .contracts
@@ -213,13 +247,13 @@ fn contracts(s: &mut String, m: &Metrics) {
     for y in &years {
         let _ = write!(s, " {y} |");
     }
-    let _ = writeln!(s, " commit |\n|---|{}---:|", "---:|".repeat(years.len()));
+    let _ = writeln!(s, " owed |\n|---|{}---:|", "---:|".repeat(years.len()));
     for c in &m.contracts {
         let _ = write!(s, "| {} |", c.contract);
         for y in &years {
             match c.burn_by_year.iter().find(|b| b.0 == *y) {
-                Some((_, v)) if c.commit_usd > 0.0 => {
-                    let _ = write!(s, " {} ({}) |", usd(*v), pct(v / c.commit_usd));
+                Some((_, v)) if c.owed_usd > 0.0 => {
+                    let _ = write!(s, " {} ({}) |", usd(*v), pct(v / c.owed_usd));
                 }
                 Some((_, v)) => {
                     let _ = write!(s, " {} |", usd(*v));
@@ -229,9 +263,65 @@ fn contracts(s: &mut String, m: &Metrics) {
                 }
             }
         }
-        let _ = writeln!(s, " {} |", usd(c.commit_usd));
+        let _ = writeln!(s, " {} |", usd(c.owed_usd));
     }
     let _ = writeln!(s);
+    // Deals of one provider in force together: say how the spend was credited.
+    let mut by_provider: BTreeMap<&str, Vec<&super::metrics::ContractRow>> = BTreeMap::new();
+    for c in &m.contracts {
+        by_provider.entry(c.provider.as_str()).or_default().push(c);
+    }
+    for (p, deals) in by_provider.iter().filter(|(_, d)| d.len() > 1) {
+        let parts: Vec<String> = deals
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({}..{}, {} owed{}) burned {}",
+                    c.contract,
+                    c.from,
+                    c.to,
+                    usd(c.owed_usd),
+                    if c.owed_usd < c.commit_usd {
+                        format!(" of {} signed, pro-rated", usd(c.commit_usd))
+                    } else {
+                        String::new()
+                    },
+                    usd(c.spend_usd)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "{p} has {} deals: {}. Where they overlap, each month's {p} spend is credited to them in the split \
+             that costs least (`capplan explain` shows a month's split).\n",
+            deals.len(),
+            parts.join("; ")
+        );
+    }
+    if !m.minimums.is_empty() {
+        let _ = writeln!(s, "Milestones (minimums.csv): burn due inside each window, or paid as shortfall at its end:\n");
+        let _ = writeln!(
+            s,
+            "| contract | window | minimum | owed | burned | shortfall | met |\n|---|---|---:|---:|---:|---:|---:|"
+        );
+        for r in &m.minimums {
+            let _ = writeln!(
+                s,
+                "| {} | {}..{} | {} | {} | {} | {} | {} |",
+                r.contract,
+                r.from,
+                r.to,
+                usd(r.min_usd),
+                usd(r.owed_usd),
+                usd(r.burn_usd),
+                usd(r.shortfall_usd),
+                r.utilization
+                    .map(|u| pct(u.min(1.0)))
+                    .unwrap_or_else(|| "-".into())
+            );
+        }
+        let _ = writeln!(s);
+    }
 }
 
 fn unmet(s: &mut String, m: &Metrics) {
@@ -327,9 +417,40 @@ fn clauses(s: &mut String, m: &Metrics) {
     let _ = writeln!(s, "## What each clause costs\n");
     let _ = writeln!(
         s,
-        "Each rule and contract re-solved without it. Cost = objective with the clause minus without it \
-         (present value; negative = the clause saves money).\n"
+        "Each rule and contract re-solved without it, and once without every rule. Cost = objective with the \
+         clause minus without it (present value; negative = the clause saves money). Single prices are not \
+         additive: two clauses that keep one workload off the same cheap capacity each look cheap alone.\n"
     );
+    if let Some(all) = rows
+        .iter()
+        .find(|c| c.clause == crate::analysis::clauses::ALL_RULES)
+    {
+        if let (Some(joint), Some(inter)) = (all.delta_usd(), all.interaction_usd) {
+            let singles = joint - inter;
+            let tol = 1e-6 * joint.abs().max(singles.abs()).max(1.0);
+            let line = if inter.abs() <= tol {
+                format!(
+                    "All rules together cost {}, the sum of their single prices.",
+                    usd(joint)
+                )
+            } else if inter < 0.0 {
+                format!(
+                    "Single prices overlap: all rules together cost {}, {} less than the sum of the singles ({}).",
+                    usd(joint),
+                    usd(-inter),
+                    usd(singles)
+                )
+            } else {
+                format!(
+                    "Rules reinforce each other: all rules together cost {}, {} more than the sum of the singles ({}).",
+                    usd(joint),
+                    usd(inter),
+                    usd(singles)
+                )
+            };
+            let _ = writeln!(s, "{line}\n");
+        }
+    }
     let _ = writeln!(
         s,
         "| clause | kind | reading | cost | cost % |\n|---|---|---|---:|---:|"
@@ -445,6 +566,41 @@ fn risk(s: &mut String, m: &Metrics) {
         r.seed,
         pct(r.persistence)
     );
+    if let Some(p) = r
+        .rows
+        .iter()
+        .find(|x| x.scope == "cash" && x.measure == "peak_funding_need_usd")
+    {
+        let _ = writeln!(
+            s,
+            "**Peak funding need** over the samples (finance.csv rows with a `sigma` sampled too; revenue of served \
+             demand follows each sample's plan): P10 {}, P50 {}, P90 {}; probability of any funding need {}.\n",
+            usd(p.p10),
+            usd(p.p50),
+            usd(p.p90),
+            pct(p.probability.unwrap_or(0.0))
+        );
+        let month = |v: f64| {
+            let k = v.round() as usize;
+            m.months
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| "never (in the horizon)".into())
+        };
+        for t in r.rows.iter().filter(|x| x.scope == "tranche") {
+            let _ = writeln!(
+                s,
+                "- Conditional tranche **{}**: the funding need exceeds it by P10 {}, P50 {}, P90 {} (probability it does \
+                 within the horizon {}).",
+                t.id,
+                month(t.p10),
+                month(t.p50),
+                month(t.p90),
+                pct(t.probability.unwrap_or(0.0))
+            );
+        }
+        s.push('\n');
+    }
     let _ = writeln!(s, "| contract | committed | spend P10 | P50 | P90 | shortfall P10 | P50 | P90 | P(shortfall) |");
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for c in &m.contracts {

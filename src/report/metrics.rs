@@ -4,10 +4,10 @@
 use crate::model::{RowName, Sense};
 use crate::scenario::{FirstOnMode, RuleKind, Scenario};
 use crate::solution::Solution;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AllocationRow {
     pub period: String,
     pub workload: String,
@@ -15,13 +15,15 @@ pub struct AllocationRow {
     pub region: String,
     pub sku: String,
     /// `gpu` or `cpu`.
-    pub resource: &'static str,
+    pub resource: String,
+    /// kW one unit draws (the SKU's `power_kw`), for the power view.
+    pub power_kw: f64,
     pub units: f64,
     pub served: f64,
     pub usd: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SpendRow {
     pub period: String,
     pub provider: String,
@@ -30,7 +32,7 @@ pub struct SpendRow {
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContractRow {
     pub contract: String,
     pub provider: String,
@@ -51,7 +53,7 @@ pub struct ContractRow {
 }
 
 /// One reservation signed: lots of an option starting in one month.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReservationRow {
     pub option: String,
     pub provider: String,
@@ -75,7 +77,7 @@ pub struct ReservationRow {
 }
 
 /// Reserved and used units of one option in one month.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReservedUse {
     pub option: String,
     pub period: String,
@@ -84,7 +86,7 @@ pub struct ReservedUse {
 }
 
 /// A contract's minimum (milestone, `minimums.csv`) after solving.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MinimumRow {
     pub contract: String,
     pub provider: String,
@@ -99,7 +101,7 @@ pub struct MinimumRow {
     pub utilization: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnmetRow {
     pub period: String,
     pub workload: String,
@@ -107,9 +109,9 @@ pub struct UnmetRow {
 }
 
 /// A constraint at its bound, by name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Binding {
-    pub family: &'static str,
+    pub family: String,
     pub name: String,
     /// Months it binds, first and last.
     pub months: usize,
@@ -121,14 +123,14 @@ pub struct Binding {
 }
 
 /// What relaxing one constraint by one unit is worth: positive = the plan gets that much cheaper.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MarginalRow {
-    pub family: &'static str,
+    pub family: String,
     /// Month, or the contract's window for take-or-pay.
     pub period: String,
     pub subject: String,
     /// The unit relaxed: "demand unit", "unit", "MW", "USD committed".
-    pub per: &'static str,
+    pub per: String,
     /// USD of the month the constraint is about (the contract's last month for take-or-pay).
     pub value_nominal_usd: f64,
     pub value_pv_usd: f64,
@@ -138,7 +140,7 @@ pub struct MarginalRow {
     pub binding: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleRow {
     pub rule: String,
     pub kind: String,
@@ -149,13 +151,26 @@ pub struct RuleRow {
     pub effect: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One `power.csv` envelope: a site's MW cap over a window.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PowerLimitRow {
+    pub provider: String,
+    pub region: String,
+    pub from: String,
+    pub to: String,
+    pub max_mw: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Totals {
     pub objective_usd: f64,
     /// A proven lower bound on the objective (equal to it without whole-lot decisions).
+    #[serde(default)]
     pub bound_usd: f64,
+    #[serde(default)]
     pub gap_pct: f64,
     /// Reservation charges of terms running past the horizon, list price.
+    #[serde(default)]
     pub commitment_after_horizon_usd: f64,
     pub usage_usd: f64,
     pub shortfall_usd: f64,
@@ -165,9 +180,11 @@ pub struct Totals {
     pub usage_pv_usd: f64,
     pub shortfall_pv_usd: f64,
     pub unmet_pv_usd: f64,
+    /// Interest on the funding need (with `funding_rate`), present value.
+    pub funding_pv_usd: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Metrics {
     pub scenario: String,
     /// Every month of the horizon, `YYYY-MM`.
@@ -179,6 +196,8 @@ pub struct Metrics {
     pub hours_per_month: f64,
     pub solver: String,
     pub solver_note: Option<String>,
+    /// The input's warnings (`file:line: column: message`), as `validate` prints them.
+    pub warnings: Vec<String>,
     pub variables: usize,
     pub rows: usize,
     pub nonzeros: usize,
@@ -190,12 +209,16 @@ pub struct Metrics {
     pub spend_by_provider_year: BTreeMap<String, BTreeMap<i32, f64>>,
     pub contracts: Vec<ContractRow>,
     /// Reservations signed, by sign-by month.
+    #[serde(default)]
     pub reservations: Vec<ReservationRow>,
     /// Per option and month of its reach: reserved vs used units.
+    #[serde(default)]
     pub reserved_use: Vec<ReservedUse>,
     /// `integer` or `continuous`.
-    pub lots_mode: &'static str,
+    #[serde(default)]
+    pub lots_mode: String,
     /// Reservation options in the model (reservations.csv is written when there are any).
+    #[serde(default)]
     pub reservation_options: usize,
     pub minimums: Vec<MinimumRow>,
     pub unmet: Vec<UnmetRow>,
@@ -203,10 +226,15 @@ pub struct Metrics {
     pub rules: Vec<RuleRow>,
     /// Empty when the solver gives no duals.
     pub marginal: Vec<MarginalRow>,
+    /// The site envelopes of power.csv, for the power view.
+    #[serde(default)]
+    pub power_limits: Vec<PowerLimitRow>,
     /// Filled by `plan --price-clauses`.
     pub clauses: Option<Vec<crate::analysis::clauses::ClausePrice>>,
     /// Filled by `simulate`.
     pub risk: Option<crate::analysis::risk::Risk>,
+    /// The cash ledger and funding need.
+    pub cash: super::money::CashReport,
 }
 
 pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
@@ -215,7 +243,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
 
     // Allocation, summed over tranches of one provider/region/sku.
     type Key = (usize, String, String, String, String);
-    let mut alloc: BTreeMap<Key, (f64, f64, f64, &'static str)> = BTreeMap::new();
+    let mut alloc: BTreeMap<Key, (f64, f64, f64, &'static str, f64)> = BTreeMap::new();
     let mut spend: BTreeMap<(usize, String), f64> = BTreeMap::new();
     let mut by_year: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
     let mut usage_pv = 0.0;
@@ -229,9 +257,13 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
             sc.regions[o.region.0].id.clone(),
             sc.skus[o.sku.0].id.clone(),
         );
-        let e = alloc
-            .entry(key)
-            .or_insert((0.0, 0.0, 0.0, sc.skus[o.sku.0].resource.as_str()));
+        let e = alloc.entry(key).or_insert((
+            0.0,
+            0.0,
+            0.0,
+            sc.skus[o.sku.0].resource.as_str(),
+            sc.skus[o.sku.0].power_kw,
+        ));
         e.0 += a.units;
         e.1 += a.served;
         e.2 += a.usd;
@@ -257,14 +289,15 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
     let allocation = alloc
         .into_iter()
         .map(
-            |((t, workload, provider, region, sku), (units, served, usd, resource))| {
+            |((t, workload, provider, region, sku), (units, served, usd, resource, power_kw))| {
                 AllocationRow {
                     period: month(t),
                     workload,
                     provider,
                     region,
                     sku,
-                    resource,
+                    resource: resource.into(),
+                    power_kw,
                     units,
                     served,
                     usd,
@@ -388,6 +421,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         usage_pv_usd: usage_pv,
         shortfall_pv_usd: shortfall_pv,
         unmet_pv_usd: unmet_pv,
+        funding_pv_usd: sol.cash.funding_cost_pv_usd,
     };
 
     Metrics {
@@ -400,8 +434,9 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         hours_per_month: h,
         solver: sol.solver.to_string(),
         solver_note: sol.note.clone(),
+        warnings: sc.notes.warnings.iter().map(|w| w.to_string()).collect(),
         variables: sol.variables,
-        rows: sol.rows.len(),
+        rows: sol.constraints,
         nonzeros: sol.nonzeros,
         totals,
         priority_served_units: sol.priority_served,
@@ -415,14 +450,27 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         lots_mode: match sc.lots {
             crate::scenario::Lots::Integer => "integer",
             crate::scenario::Lots::Continuous => "continuous",
-        },
+        }
+        .to_string(),
         minimums,
         unmet: unmet_rows,
         binding: binding(sc, sol),
         rules: rules(sc),
         marginal: marginal(sc, sol),
+        power_limits: sc
+            .power
+            .iter()
+            .map(|p| PowerLimitRow {
+                provider: sc.providers[p.provider.0].id.clone(),
+                region: sc.regions[p.region.0].id.clone(),
+                from: month(p.window.first),
+                to: month(p.window.last),
+                max_mw: p.max_mw,
+            })
+            .collect(),
         clauses: None,
         risk: None,
+        cash: super::money::compute(sc, sol),
     }
 }
 
@@ -578,6 +626,13 @@ pub fn describe_row(
             "lot",
             start,
         ),
+        RowName::Cash { t } => (
+            "cash",
+            sc.month(t).to_string(),
+            "cash balance".into(),
+            "USD of funding",
+            t,
+        ),
         RowName::PriorityHold => (
             "priority_hold",
             String::new(),
@@ -627,10 +682,10 @@ fn marginal(sc: &Scenario, sol: &Solution) -> Vec<MarginalRow> {
             let value_pv = if r.sense == Sense::Le { -dual } else { dual } + 0.0;
             let (family, period, subject, per, t) = describe_row(sc, &r.name);
             Some(MarginalRow {
-                family,
+                family: family.into(),
                 period,
                 subject,
-                per,
+                per: per.into(),
                 value_nominal_usd: value_pv / sc.discount_factor(t),
                 value_pv_usd: value_pv,
                 level: r.activity,
@@ -694,7 +749,7 @@ fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
     let mut out: Vec<Binding> = groups
         .into_iter()
         .map(|((_, name), (family, months, limit, worth))| Binding {
-            family,
+            family: family.into(),
             name,
             months: months.len(),
             first: sc.month(*months.iter().min().unwrap_or(&0)).to_string(),
@@ -711,7 +766,7 @@ fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
     for (c, k) in sc.contracts.iter().enumerate() {
         if sol.shortfall[c] > 0.0 {
             out.push(Binding {
-                family: "take_or_pay",
+                family: "take_or_pay".into(),
                 name: format!(
                     "contract {} in shortfall by {}",
                     k.id,
@@ -731,7 +786,7 @@ fn binding(sc: &Scenario, sol: &Solution) -> Vec<Binding> {
         }) {
             if r.is_binding() && r.sense == Sense::Ge && k.commit_usd > 0.0 {
                 out.push(Binding {
-                    family: "take_or_pay",
+                    family: "take_or_pay".into(),
                     name: format!("contract {} burned exactly", k.id),
                     months: k.window.last - k.window.first + 1,
                     first: sc.month(k.window.first).to_string(),

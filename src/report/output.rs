@@ -44,6 +44,10 @@ pub fn write_folder_guarded(
     let result = (|| {
         for (file, bytes) in files {
             let p = tmp.join(file);
+            // Names may hold folders (`cases/<case>/summary.md` of a sweep).
+            if let Some(dir) = p.parent().filter(|d| *d != tmp) {
+                std::fs::create_dir_all(dir).map_err(|e| io("create", dir, e))?;
+            }
             std::fs::write(&p, bytes).map_err(|e| io("write", &p, e))?;
         }
         let m = tmp.join(MARKER);

@@ -5,15 +5,14 @@
 use std::fmt::Write;
 
 /// Colour-blind-safe palette (Okabe-Ito, then greys).
-const PALETTE: [&str; 10] = [
+pub const PALETTE: [&str; 10] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
     "#999999", "#666666",
 ];
 
-pub struct Series {
-    pub name: String,
-    pub values: Vec<f64>,
-}
+pub use super::views::Series;
+use super::views::{Body, Line, View};
+use crate::analysis::risk::Fan;
 
 const W: f64 = 860.0;
 const H: f64 = 300.0;
@@ -155,65 +154,361 @@ pub fn stacked_bars(
     s
 }
 
-/// Lines over the labels, each with an optional dashed horizontal limit in the same colour.
+/// Lines over the labels, each with an optional dashed limit in the same colour (drawn only in
+/// the months it applies).
 pub fn lines(
     id: &str,
     title: &str,
     labels: &[String],
-    series: &[(Series, Option<f64>)],
+    series: &[Line],
     fmt: &dyn Fn(f64) -> String,
 ) -> String {
     let top = series
         .iter()
-        .flat_map(|(s, lim)| s.values.iter().copied().chain(lim.iter().copied()))
+        .flat_map(|l| {
+            l.values
+                .iter()
+                .copied()
+                .chain(l.limit.iter().flatten().flatten().copied())
+        })
         .fold(0.0, f64::max);
     let (ymax, step) = nice(top);
-    let points: usize = series.iter().map(|(s, _)| s.values.len()).sum();
+    let points: usize = series.iter().map(|l| l.values.len()).sum();
     let mut s = open(id, title, series.len(), points);
     axis(&mut s, labels, ymax, step, fmt);
-    let plot_w = W - LEFT - RIGHT;
-    let plot_h = H - TOP - BOTTOM;
-    let n = labels.len().max(1) as f64;
-    for (k, (ser, limit)) in series.iter().enumerate() {
+    for (k, line) in series.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
-        let pts: Vec<String> = ser
-            .values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                format!(
-                    "{:.2},{:.2}",
-                    LEFT + plot_w * (i as f64 + 0.5) / n,
-                    TOP + plot_h * (1.0 - v / ymax)
-                )
-            })
-            .collect();
-        let _ = write!(
-            s,
-            r#"<polyline fill="none" stroke="{colour}" stroke-width="2" points="{}"><title>{}</title></polyline>"#,
-            pts.join(" "),
-            esc(&ser.name)
-        );
-        if let Some(l) = limit {
-            let y = TOP + plot_h * (1.0 - l / ymax);
-            let _ = write!(
-                s,
-                r#"<line x1="{LEFT}" x2="{:.1}" y1="{y:.2}" y2="{y:.2}" stroke="{colour}" stroke-dasharray="6 4"><title>{} commitment {}</title></line>"#,
-                LEFT + plot_w,
-                esc(&ser.name),
-                esc(&fmt(*l))
+        let pts: Vec<Option<f64>> = line.values.iter().map(|v| Some(*v)).collect();
+        polyline(&mut s, &pts, labels.len(), ymax, colour, "", &line.name);
+        if let Some(limit) = &line.limit {
+            let what = format!(
+                "{} limit {}",
+                line.name,
+                limit
+                    .iter()
+                    .flatten()
+                    .next()
+                    .map(|v| fmt(*v))
+                    .unwrap_or_default()
+            );
+            polyline(
+                &mut s,
+                limit,
+                labels.len(),
+                ymax,
+                colour,
+                r#" stroke-dasharray="6 4""#,
+                &what,
             );
         }
     }
     legend(
         &mut s,
-        &series
-            .iter()
-            .map(|(x, _)| x.name.as_str())
-            .collect::<Vec<_>>(),
+        &series.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
     );
     s.push_str("</svg></figure>\n");
     s
+}
+
+fn x_at(i: usize, n: usize) -> f64 {
+    LEFT + (W - LEFT - RIGHT) * (i as f64 + 0.5) / n.max(1) as f64
+}
+
+fn y_at(v: f64, ymax: f64) -> f64 {
+    TOP + (H - TOP - BOTTOM) * (1.0 - v / ymax)
+}
+
+/// One polyline per run of defined values.
+fn polyline(
+    s: &mut String,
+    values: &[Option<f64>],
+    n: usize,
+    ymax: f64,
+    colour: &str,
+    extra: &str,
+    title: &str,
+) {
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, s: &mut String| {
+        if !run.is_empty() {
+            let _ = write!(
+                s,
+                r#"<polyline fill="none" stroke="{colour}" stroke-width="2"{extra} points="{}"><title>{}</title></polyline>"#,
+                run.join(" "),
+                esc(title)
+            );
+            run.clear();
+        }
+    };
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => run.push(format!("{:.2},{:.2}", x_at(i, n), y_at(*v, ymax))),
+            None => flush(&mut run, s),
+        }
+    }
+    flush(&mut run, s);
+}
+
+/// One small fan chart per entity: the P10–P90 band shaded, the median as a line, and the
+/// entity's limit (a commitment) dashed.
+pub fn fans(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    fans: &[Fan],
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let mut out = String::new();
+    for (k, f) in fans.iter().enumerate() {
+        let top = f.p90.iter().copied().chain(f.limit).fold(0.0, f64::max);
+        let (ymax, step) = nice(top);
+        let n = labels.len();
+        let mut s = open(
+            &format!("{id}-{k}"),
+            &format!("{title}: {}", f.name),
+            1,
+            f.p50.len(),
+        );
+        axis(&mut s, labels, ymax, step, fmt);
+        let colour = PALETTE[k % PALETTE.len()];
+        let upper = f
+            .p90
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.2},{:.2}", x_at(i, n), y_at(*v, ymax)));
+        let lower = f
+            .p10
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, v)| format!("{:.2},{:.2}", x_at(i, n), y_at(*v, ymax)));
+        let _ = write!(
+            s,
+            r#"<polygon fill="{colour}" fill-opacity="0.25" stroke="none" points="{}"><title>{} P10–P90</title></polygon>"#,
+            upper.chain(lower).collect::<Vec<_>>().join(" "),
+            esc(&f.name)
+        );
+        let median: Vec<Option<f64>> = f.p50.iter().map(|v| Some(*v)).collect();
+        polyline(
+            &mut s,
+            &median,
+            n,
+            ymax,
+            colour,
+            "",
+            &format!("{} median", f.name),
+        );
+        if let Some(l) = f.limit {
+            let limit = vec![Some(l); n];
+            polyline(
+                &mut s,
+                &limit,
+                n,
+                ymax,
+                "#000000",
+                r#" stroke-dasharray="6 4""#,
+                &format!("{} commitment {}", f.name, fmt(l)),
+            );
+        }
+        legend(&mut s, &[f.name.as_str()]);
+        s.push_str("</svg></figure>\n");
+        out.push_str(&s);
+    }
+    out
+}
+
+/// One bar per category.
+pub fn bars(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    series: &Series,
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let (ymax, step) = nice(series.values.iter().copied().fold(0.0, f64::max));
+    let mut s = open(id, title, 1, series.values.len());
+    axis(&mut s, labels, ymax, step, fmt);
+    let bw = (W - LEFT - RIGHT) / labels.len().max(1) as f64;
+    for (i, v) in series.values.iter().enumerate() {
+        let y = y_at(v.max(0.0), ymax);
+        let _ = write!(
+            s,
+            r#"<rect x="{:.2}" y="{y:.2}" width="{:.2}" height="{:.2}" fill="{}"><title>{}: {}</title></rect>"#,
+            LEFT + bw * i as f64 + bw * 0.2,
+            bw * 0.6,
+            (TOP + (H - TOP - BOTTOM) - y).max(0.0),
+            PALETTE[0],
+            esc(&labels[i]),
+            esc(&fmt(*v))
+        );
+    }
+    legend(&mut s, &[series.name.as_str()]);
+    s.push_str("</svg></figure>\n");
+    s
+}
+
+/// A signed range `lo..hi` (both "nice") and its step, for charts that go below zero.
+fn nice_range(lo: f64, hi: f64) -> (f64, f64, f64) {
+    let lo = lo.min(0.0);
+    let hi = hi.max(0.0);
+    let (_, step) = nice((hi - lo).max(f64::MIN_POSITIVE));
+    let step = if hi - lo <= 0.0 { 0.25 } else { step };
+    let lo = (lo / step).floor() * step;
+    let hi = ((hi / step).ceil() * step).max(lo + step);
+    (lo, hi, step)
+}
+
+/// A monthly line that may go below zero, with an optional shaded band (`lo`, `hi` per month, e.g.
+/// P10..P90) and optional shaded bars hanging from `floor` down by `shade` (e.g. the funding need
+/// below the minimum cash). `data-points` counts the line's months.
+#[allow(clippy::too_many_arguments)]
+pub fn signed_line(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    line: &Series,
+    band: Option<(&Series, &Series)>,
+    shade: Option<(&Series, f64)>,
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let all = line
+        .values
+        .iter()
+        .chain(
+            band.iter()
+                .flat_map(|(a, b)| a.values.iter().chain(&b.values)),
+        )
+        .copied()
+        .chain(shade.map(|(_, floor)| floor))
+        .filter(|v| v.is_finite());
+    let (lo, hi) = all.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi, step) = nice_range(lo, hi);
+    let series = 1 + usize::from(band.is_some()) + usize::from(shade.is_some());
+    let mut s = open(id, title, series, line.values.len());
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = H - TOP - BOTTOM;
+    let y_of = |v: f64| TOP + plot_h * (hi - v) / (hi - lo);
+    let n = labels.len().max(1) as f64;
+    let x_of = |i: usize| LEFT + plot_w * (i as f64 + 0.5) / n;
+    let mut v = lo;
+    while v <= hi + step * 1e-9 {
+        let y = y_of(v);
+        let stroke = if v.abs() < step * 1e-9 {
+            "#888"
+        } else {
+            "#ddd"
+        };
+        let _ = write!(
+            s,
+            r##"<line x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{stroke}"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{}</text>"##,
+            LEFT + plot_w,
+            LEFT - 6.0,
+            y + 4.0,
+            esc(&fmt(v))
+        );
+        v += step;
+    }
+    let every = (labels.len() / 12).max(1);
+    for (i, l) in labels.iter().enumerate() {
+        if i % every == 0 {
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10">{}</text>"#,
+                x_of(i),
+                H - BOTTOM + 14.0,
+                esc(l)
+            );
+        }
+    }
+    let mut names = vec![(line.name.as_str(), PALETTE[0])];
+    if let Some((low, high)) = band {
+        let mut pts: Vec<String> = high
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.2},{:.2}", x_of(i), y_of(*v)))
+            .collect();
+        pts.extend(
+            low.values
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, v)| format!("{:.2},{:.2}", x_of(i), y_of(*v))),
+        );
+        let _ = write!(
+            s,
+            r#"<polygon fill="{}" fill-opacity="0.25" stroke="none" points="{}"><title>{} to {}</title></polygon>"#,
+            PALETTE[1],
+            pts.join(" "),
+            esc(&low.name),
+            esc(&high.name)
+        );
+        names.push((high.name.as_str(), PALETTE[1]));
+    }
+    if let Some((need, floor)) = shade {
+        let bw = plot_w / n;
+        for (i, v) in need.values.iter().enumerate().filter(|(_, v)| **v > 0.0) {
+            let (y0, y1) = (y_of(floor), y_of(floor - v));
+            let _ = write!(
+                s,
+                r#"<rect x="{:.2}" y="{y0:.2}" width="{:.2}" height="{:.2}" fill="{}" fill-opacity="0.35"><title>{} {}: {}</title></rect>"#,
+                x_of(i) - bw / 2.0,
+                bw,
+                (y1 - y0).max(0.0),
+                PALETTE[5],
+                esc(&labels[i]),
+                esc(&need.name),
+                esc(&fmt(*v))
+            );
+        }
+        names.push((need.name.as_str(), PALETTE[5]));
+    }
+    let pts: Vec<String> = line
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.2},{:.2}", x_of(i), y_of(*v)))
+        .collect();
+    let _ = write!(
+        s,
+        r#"<polyline fill="none" stroke="{}" stroke-width="2" points="{}"><title>{}</title></polyline>"#,
+        PALETTE[0],
+        pts.join(" "),
+        esc(&line.name)
+    );
+    for (k, (name, colour)) in names.iter().enumerate() {
+        let y = TOP + 14.0 * k as f64;
+        let _ = write!(
+            s,
+            r#"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
+            W - RIGHT + 12.0,
+            y,
+            W - RIGHT + 26.0,
+            y + 9.0,
+            esc(name)
+        );
+    }
+    s.push_str("</svg></figure>\n");
+    s
+}
+
+/// A view drawn as SVG.
+pub fn draw(v: &View, fmt: &dyn Fn(f64) -> String) -> String {
+    match &v.body {
+        Body::Stacked(series) => stacked_bars(v.id, &v.title, &v.labels, series, fmt),
+        Body::Lines(l) => lines(v.id, &v.title, &v.labels, l, fmt),
+        Body::Fans(f) => fans(v.id, &v.title, &v.labels, f, fmt),
+        Body::Bars(b) => bars(v.id, &v.title, &v.labels, b, fmt),
+        Body::Signed { line, need, floor } => signed_line(
+            v.id,
+            &v.title,
+            &v.labels,
+            line,
+            None,
+            Some((need, *floor)),
+            fmt,
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -241,5 +536,31 @@ mod tests {
         );
         assert!(s.contains("a&lt;b") && s.contains("x&amp;y"));
         assert!(s.contains(r#"data-points="2""#));
+    }
+
+    #[test]
+    fn signed_range_covers_negatives() {
+        let (lo, hi, step) = nice_range(-130.0, 40.0);
+        assert!(lo <= -130.0 && hi >= 40.0 && step > 0.0);
+        assert_eq!((lo / step).fract(), 0.0);
+        let s = signed_line(
+            "cash",
+            "Cash",
+            &["a".into(), "b".into()],
+            &Series {
+                name: "cash".into(),
+                values: vec![10.0, -20.0],
+            },
+            None,
+            Some((
+                &Series {
+                    name: "need".into(),
+                    values: vec![0.0, 20.0],
+                },
+                0.0,
+            )),
+            &|v| format!("{v}"),
+        );
+        assert!(s.contains("<polyline") && s.contains("b need: 20"));
     }
 }

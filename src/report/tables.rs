@@ -16,7 +16,7 @@ pub fn excel_safe(text: &str) -> String {
     }
 }
 
-fn to_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub(crate) fn to_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -42,6 +42,32 @@ pub fn allocation(m: &Metrics) -> Vec<u8> {
                 num(a.units, UNITS_DP),
                 num(a.served, UNITS_DP),
                 num(a.usd, USD_DP),
+            ]
+        }),
+    )
+}
+
+/// `cash.csv`: SPEC's cash ledger, one row per month.
+pub fn cash(m: &Metrics) -> Vec<u8> {
+    to_csv(
+        &[
+            "period",
+            "revenue",
+            "funding",
+            "expense",
+            "paid",
+            "cash",
+            "funding_need",
+        ],
+        m.cash.rows.iter().map(|r| {
+            vec![
+                r.period.clone(),
+                num(r.revenue, USD_DP),
+                num(r.funding, USD_DP),
+                num(r.expense, USD_DP),
+                num(r.paid, USD_DP),
+                num(r.cash, USD_DP),
+                num(r.funding_need, USD_DP),
             ]
         }),
     )
@@ -200,7 +226,9 @@ pub fn marginal_costs(m: &Metrics) -> Vec<u8> {
     )
 }
 
-/// `clauses.csv`: what each clause costs (objective with it minus without it).
+/// `clauses.csv`: what each clause costs (objective with it minus without it); the `(all rules)`
+/// row removes every rule at once and its `interaction_usd` is its price minus the sum of the
+/// single rules' prices (single prices are not additive).
 pub fn clauses(m: &Metrics) -> Option<Vec<u8>> {
     let rows = m.clauses.as_ref()?;
     let opt =
@@ -214,6 +242,7 @@ pub fn clauses(m: &Metrics) -> Option<Vec<u8>> {
             "objective_without_usd",
             "delta_usd",
             "delta_pct",
+            "interaction_usd",
         ],
         rows.iter().map(|c| {
             vec![
@@ -224,6 +253,9 @@ pub fn clauses(m: &Metrics) -> Option<Vec<u8>> {
                 opt(c.objective_without_usd, USD_DP),
                 c.delta_usd().map(|x| num(x, USD_DP)).unwrap_or_default(),
                 c.delta_pct().map(|x| num(x, 6)).unwrap_or_default(),
+                c.interaction_usd
+                    .map(|x| num(x, USD_DP))
+                    .unwrap_or_default(),
             ]
         }),
     ))

@@ -106,12 +106,43 @@ pub fn summary(sc: &Scenario, dir: &str, model: &Model) -> String {
             sc.notes.contracts_outside_horizon
         );
     }
-    if !sc.notes.contracts_clipped.is_empty() {
+    let prorated = |id: &String| sc.contracts.iter().any(|c| &c.id == id && c.prorate);
+    let (pro, full): (Vec<&String>, Vec<&String>) = sc
+        .notes
+        .contracts_clipped
+        .iter()
+        .partition(|id| prorated(id));
+    let names = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+    if !full.is_empty() {
         let _ = write!(
             contracts,
             "; cut by the horizon (full commitment still due): {}",
-            sc.notes.contracts_clipped.join(", ")
+            names(&full)
         );
+    }
+    if !pro.is_empty() {
+        let owed: f64 = sc
+            .contracts
+            .iter()
+            .filter(|c| c.prorate)
+            .map(|c| c.owed_usd)
+            .sum();
+        let _ = write!(
+            contracts,
+            "; cut by the horizon and pro-rated ({} owed inside it): {}",
+            usd(owed),
+            names(&pro)
+        );
+    }
+    if !sc.minimums.is_empty() {
+        let _ = write!(contracts, "; {} minimums", sc.minimums.len());
+        if sc.notes.minimums_outside_horizon > 0 {
+            let _ = write!(
+                contracts,
+                " ({} outside the horizon ignored)",
+                sc.notes.minimums_outside_horizon
+            );
+        }
     }
     line(&mut s, "contracts", contracts);
     let mut power = format!("{} rows", sc.power.len());
@@ -154,9 +185,9 @@ pub fn summary(sc: &Scenario, dir: &str, model: &Model) -> String {
         "model",
         format!(
             "{} variables, {} constraints, {} nonzeros",
-            units(model.lp.vars.len() as f64),
-            units(model.lp.rows.len() as f64),
-            units(model.lp.nonzeros() as f64)
+            units(model.lp.size().variables as f64),
+            units(model.lp.size().constraints as f64),
+            units(model.lp.size().nonzeros as f64)
         ),
     );
     if !sc.notes.warnings.is_empty() {

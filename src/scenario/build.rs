@@ -2,9 +2,16 @@
 //! nothing is modelled unless the whole folder is clean.
 
 use super::*;
-use crate::diagnostics::{Diagnostic, Diagnostics, WHOLE_FILE};
+use crate::diagnostics::{echo, Diagnostic, Diagnostics, WHOLE_FILE};
 use crate::input::{Row, Table, Tables};
 use std::collections::HashMap;
+
+/// Largest demand `sigma` (std. dev. of ln demand) accepted: see `read_demand`.
+pub const SIGMA_MAX: f64 = 3.0;
+/// A horizon longer than this (months) is warned about: usually a stray date.
+pub const HORIZON_WARN_MONTHS: i64 = 30 * 12;
+/// A horizon longer than this (months) is refused unless settings give both ends.
+pub const HORIZON_MAX_MONTHS: i64 = 100 * 12;
 
 /// Share of a workload's demand uncertainty that persists across months when none is set.
 pub const DEFAULT_PERSISTENCE: f64 = 0.8;
@@ -15,6 +22,7 @@ pub const DEFAULT_MIP_GAP: f64 = 1e-4;
 /// Builds the scenario, or returns `None` with every problem in `diags`.
 pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Scenario> {
     let errors_before = diags.len();
+    // Rule conflicts found after the scenario is assembled; joined to the loader's warnings.
     let mut warnings = Diagnostics::default();
     let settings = read_settings(tables.settings.as_ref(), diags);
 
@@ -90,10 +98,20 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         .as_ref()
         .map(|t| read_power(t, &ids, regions_known.then_some(&region_index), diags))
         .unwrap_or_default();
+    let raw_finance = tables
+        .finance
+        .as_ref()
+        .map(|t| money::read_finance(t, diags))
+        .unwrap_or_default();
+    let revenue = tables
+        .workloads
+        .as_ref()
+        .map(|t| money::read_revenue(t, diags))
+        .unwrap_or_default();
     let raw_rules = tables
         .rules
         .as_ref()
-        .map(|t| read_rules(t, &ids, diags, &mut warnings))
+        .map(|t| read_rules(t, &ids, diags))
         .unwrap_or_default();
 
     // Horizon: settings first, else the demand file's first / last month.
@@ -116,12 +134,37 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
             );
         }
     }
+    if let (Some(s), Some(e), Some(t)) = (start, end, tables.demand.as_ref()) {
+        check_horizon_length(&settings, &demand_rows, &t.display, s, e, diags);
+    }
     // Version 2: contracts of one provider may overlap (spend is credited, `model::spend`).
     let raw_minimums = tables
         .minimums
         .as_ref()
         .map(|t| read_minimums(t, &raw_contracts, start, end, diags))
         .unwrap_or_default();
+    let money = start.zip(end).map(|(s, e)| {
+        let declared = tables.finance.is_some()
+            || revenue.iter().any(|&r| r > 0.0)
+            || settings.min_cash_usd > 0.0
+            || settings.funding_rate.is_some();
+        let display = tables
+            .finance
+            .as_ref()
+            .map(|t| t.display.clone())
+            .unwrap_or_else(|| "finance.csv".into());
+        money::place(
+            &display,
+            raw_finance,
+            s,
+            e,
+            revenue,
+            settings.min_cash_usd,
+            settings.funding_rate,
+            declared,
+            diags,
+        )
+    });
 
     if diags.len() > errors_before {
         return None;
@@ -166,7 +209,7 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
     for p in &perf_rows {
         if skus[p.sku].resource != workloads[p.workload].resource {
             if p.perf > 0.0 {
-                warnings.push(
+                diags.warn(
                     &p.file,
                     p.line,
                     "sku",
@@ -283,6 +326,7 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
                 workload: WorkloadId(r.workload),
                 provider: ProviderId(r.provider),
                 window,
+                line: r.line,
             }),
             None => notes.rules_outside_horizon += 1,
         }
@@ -332,9 +376,12 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
             offer,
         });
     }
-    notes.warnings = warnings.into_vec();
-
-    Some(Scenario {
+    let rules_file = tables
+        .rules
+        .as_ref()
+        .map(|t| t.display.clone())
+        .unwrap_or_else(|| "rules.csv".into());
+    let mut sc = Scenario {
         name: name.to_string(),
         start,
         periods,
@@ -357,7 +404,80 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         lots: settings.lots,
         mip_gap: settings.mip_gap,
         notes,
-    })
+        money: money.unwrap_or_default(),
+    };
+    // Rule conflicts, before any model is built: warnings, or errors where only infeasibility
+    // could follow (hard demand that no provider may serve).
+    super::conflicts::check(&sc, &rules_file, diags, &mut warnings);
+    let mut all = diags.warnings().to_vec();
+    all.extend(warnings.into_vec());
+    sc.notes.warnings = all;
+    (diags.len() == errors_before).then_some(sc)
+}
+
+/// A very long horizon is usually one stray date (a demand row dated `9999-12`): over 30 years is
+/// a warning, over 100 an error at the demand row that stretched it, unless settings give both
+/// `horizon_start` and `horizon_end` (then the length is meant).
+fn check_horizon_length(
+    settings: &Settings,
+    demand: &[DemandRow],
+    demand_file: &str,
+    start: Month,
+    end: Month,
+    diags: &mut Diagnostics,
+) {
+    let months = (end.0 as i64) - (start.0 as i64) + 1;
+    if months <= HORIZON_WARN_MONTHS {
+        return;
+    }
+    let span = format!(
+        "the horizon runs {start}..{end}: {months} months ({:.0} years)",
+        months as f64 / 12.0
+    );
+    if let (Some(_), Some((_, line))) = (settings.horizon_start, settings.horizon_end) {
+        diags.warn(
+            &settings.display,
+            line,
+            "value",
+            format!("{span}, over 30 years: the model has one column per month of every tranche"),
+        );
+        return;
+    }
+    // The demand row that set the far end: the one further from the median month when both ends
+    // come from demand.
+    let mut periods: Vec<i32> = demand.iter().map(|d| d.period.0).collect();
+    periods.sort_unstable();
+    let median = periods[(periods.len() - 1) / 2];
+    let first_from_demand = settings.horizon_start.is_none();
+    let last_from_demand = settings.horizon_end.is_none();
+    let blame_last = match (first_from_demand, last_from_demand) {
+        (true, true) => end.0 - median >= median - start.0,
+        (_, last) => last,
+    };
+    let target = if blame_last { end } else { start };
+    let line = demand
+        .iter()
+        .find(|d| d.period == target)
+        .map(|d| d.line)
+        .unwrap_or(1);
+    if months > HORIZON_MAX_MONTHS {
+        diags.push(
+            demand_file,
+            line,
+            "period",
+            format!(
+                "{span}, over 100 years, because of this row: if that is meant, give both horizon_start and \
+                 horizon_end in settings.csv"
+            ),
+        );
+    } else {
+        diags.warn(
+            demand_file,
+            line,
+            "period",
+            format!("{span}, over 30 years, because of this row: check its period"),
+        );
+    }
 }
 
 fn index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
@@ -373,22 +493,22 @@ struct Ids {
 }
 
 /// Reads cells of one row, reporting problems against its file, line and column.
-struct Cells<'a> {
+pub(super) struct Cells<'a> {
     table: &'a Table,
     row: &'a Row,
     diags: &'a mut Diagnostics,
 }
 
 impl<'a> Cells<'a> {
-    fn new(table: &'a Table, row: &'a Row, diags: &'a mut Diagnostics) -> Self {
+    pub(super) fn new(table: &'a Table, row: &'a Row, diags: &'a mut Diagnostics) -> Self {
         Cells { table, row, diags }
     }
 
-    fn text(&self, column: &str) -> &'a str {
+    pub(super) fn text(&self, column: &str) -> &'a str {
         self.table.cell(self.row, column)
     }
 
-    fn problem(&mut self, column: &str, message: impl Into<String>) {
+    pub(super) fn problem(&mut self, column: &str, message: impl Into<String>) {
         self.diags
             .push(&self.table.display, self.row.line, column, message);
     }
@@ -403,7 +523,10 @@ impl<'a> Cells<'a> {
         if !is_valid_id(text) {
             self.problem(
                 column,
-                format!("'{text}' is not a valid id: use lowercase [a-z0-9][a-z0-9._-]*"),
+                format!(
+                    "'{}' is not a valid id: use lowercase [a-z0-9][a-z0-9._-]*",
+                    echo(text)
+                ),
             );
             return None;
         }
@@ -425,7 +548,7 @@ impl<'a> Cells<'a> {
                 None => {
                     self.problem(
                         column,
-                        format!("unknown {column} '{id}' (not declared in {file})"),
+                        format!("unknown {column} '{}' (not declared in {file})", echo(&id)),
                     );
                     None
                 }
@@ -434,7 +557,7 @@ impl<'a> Cells<'a> {
     }
 
     /// A non-negative finite number; `default` when blank (None = required).
-    fn number(&mut self, column: &str, default: Option<f64>) -> Option<f64> {
+    pub(super) fn number(&mut self, column: &str, default: Option<f64>) -> Option<f64> {
         let text = self.text(column);
         if text.is_empty() {
             if default.is_none() {
@@ -452,7 +575,7 @@ impl<'a> Cells<'a> {
     }
 
     /// An optional month; `Err` when malformed.
-    fn period(&mut self, column: &str) -> Result<Option<Month>, ()> {
+    pub(super) fn period(&mut self, column: &str) -> Result<Option<Month>, ()> {
         let text = self.text(column);
         if text.is_empty() {
             return Ok(None);
@@ -487,7 +610,7 @@ impl<'a> Cells<'a> {
             other => {
                 self.problem(
                     "resource",
-                    format!("'{other}' is not a resource: use gpu or cpu"),
+                    format!("'{}' is not a resource: use gpu or cpu", echo(other)),
                 );
                 None
             }
@@ -504,24 +627,30 @@ pub fn is_valid_id(s: &str) -> bool {
         })
 }
 
-/// Plain decimal, finite, not negative.
+/// Plain decimal (SPEC: no exponent), finite, not negative.
 pub fn parse_number(text: &str) -> Result<f64, String> {
+    let shown = echo(text);
     let plain = text
         .bytes()
-        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'));
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+'));
     let v: f64 = match text.parse() {
         Ok(v) if plain => v,
+        Ok(v) if v.is_finite() && text.bytes().any(|c| matches!(c, b'e' | b'E')) => {
+            return Err(format!(
+                "'{shown}' has an exponent: write it as a plain decimal ({v}); SPEC allows no exponents"
+            ))
+        }
         _ => {
             return Err(format!(
-                "'{text}' is not a number (plain decimals only, e.g. 1250.5)"
+                "'{shown}' is not a number (plain decimals only, e.g. 1250.5)"
             ))
         }
     };
     if !v.is_finite() {
-        return Err(format!("'{text}' is not a finite number"));
+        return Err(format!("'{shown}' is not a finite number"));
     }
     if v < 0.0 {
-        return Err(format!("{text} is negative; must be 0 or more"));
+        return Err(format!("{shown} is negative; must be 0 or more"));
     }
     Ok(if v == 0.0 { 0.0 } else { v }) // no -0
 }
@@ -536,7 +665,10 @@ fn check_unique(
     if let Some(first) = seen.get(id) {
         cells.problem(
             column,
-            format!("duplicate {column} '{id}' (first declared on line {first})"),
+            format!(
+                "duplicate {column} '{}' (first declared on line {first})",
+                echo(id)
+            ),
         );
         return false;
     }
@@ -553,6 +685,8 @@ struct Settings {
     persistence: f64,
     lots: Lots,
     mip_gap: f64,
+    min_cash_usd: f64,
+    funding_rate: Option<f64>,
 }
 
 fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
@@ -567,6 +701,8 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
         persistence: DEFAULT_PERSISTENCE,
         lots: Lots::Integer,
         mip_gap: DEFAULT_MIP_GAP,
+        min_cash_usd: 0.0,
+        funding_rate: None,
     };
     let Some(table) = table else { return s };
     let mut seen = HashMap::new();
@@ -585,7 +721,7 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
                 match Month::parse(value) {
                     Ok(m) if key == "horizon_start" => s.horizon_start = Some((m, row.line)),
                     Ok(m) => s.horizon_end = Some((m, row.line)),
-                    Err(msg) => c.problem("value", format!("{key}: {msg}")),
+                    Err(msg) => c.problem("value", format!("{}: {msg}", echo(key))),
                 }
             }
             "discount_rate" => {
@@ -606,19 +742,30 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
             "lots" => match value {
                 "integer" | "" => s.lots = Lots::Integer,
                 "continuous" => s.lots = Lots::Continuous,
-                other => c.problem("value", format!("lots '{other}' is not integer or continuous")),
+                other => c.problem("value", format!("lots '{}' is not integer or continuous", echo(other))),
             },
             "mip_gap" => match c.number("value", Some(DEFAULT_MIP_GAP)) {
                 Some(v) if v < 1.0 => s.mip_gap = v,
                 Some(v) => c.problem("value", format!("mip_gap {v} must be below 1 (it is relative: 1e-4 = 0.01%)")),
                 None => {}
             },
+            "min_cash_usd" => {
+                if let Some(v) = c.number("value", Some(0.0)) {
+                    s.min_cash_usd = v;
+                }
+            }
+            "funding_rate" => {
+                if !value.is_empty() {
+                    s.funding_rate = c.number("value", None);
+                }
+            }
             "" => c.problem("key", "required value is blank"),
             other => c.problem(
                 "key",
                 format!(
-                    "unknown setting '{other}' (expected horizon_start, horizon_end, discount_rate, hours_per_month, \
-                     demand_shock_persistence, lots, mip_gap)"
+                    "unknown setting '{}' (expected horizon_start, horizon_end, discount_rate, hours_per_month, \
+                     demand_shock_persistence, lots, mip_gap, min_cash_usd, funding_rate)",
+                    echo(other)
                 ),
             ),
         }
@@ -703,6 +850,7 @@ fn read_workloads(table: &Table, diags: &mut Diagnostics) -> Vec<Workload> {
 }
 
 struct DemandRow {
+    line: u64,
     period: Month,
     workload: usize,
     quantity: f64,
@@ -731,11 +879,25 @@ fn read_demand(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<DemandR
         };
         let workload = c.reference("workload", ids.workloads.as_ref(), "workloads.csv");
         let quantity = c.number("quantity", None);
-        let sigma = c.number("sigma", Some(0.0));
+        let sigma = match c.number("sigma", Some(0.0)) {
+            Some(s) if s > SIGMA_MAX => {
+                c.problem(
+                    "sigma",
+                    format!(
+                        "{s} is above {SIGMA_MAX}, the largest spread capplan samples: with the mean kept \
+                         (d * exp(sigma*z - sigma^2/2)) nearly every sample would be ~0 and a rare few huge, so \
+                         no affordable number of samples estimates the risk"
+                    ),
+                );
+                None
+            }
+            s => s,
+        };
         if let (Some(period), Some(Some(workload)), Some(quantity), Some(sigma)) =
             (period, workload, quantity, sigma)
         {
             out.push(DemandRow {
+                line: row.line,
                 period,
                 workload,
                 quantity,
@@ -744,6 +906,7 @@ fn read_demand(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<DemandR
         } else if let (Some(period), Some(None)) = (period, workload) {
             // Workloads file missing: still use the period for the horizon.
             out.push(DemandRow {
+                line: row.line,
                 period,
                 workload: usize::MAX,
                 quantity: 0.0,
@@ -858,7 +1021,7 @@ fn read_contracts(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawC
             "" | "false" | "no" | "0" => Some(false),
             "true" | "yes" | "1" => Some(true),
             other => {
-                c.problem("sizable", format!("'{other}' is not true or false"));
+                c.problem("sizable", format!("'{}' is not true or false", echo(other)));
                 None
             }
         };
@@ -1033,7 +1196,7 @@ fn read_power(
                 None => {
                     c.problem(
                         "region",
-                        format!("unknown region '{r}' for provider '{}' (regions are declared by offers.csv)", c.text("provider")),
+                        format!("unknown region '{}' for provider '{}' (regions are declared by offers.csv)", echo(r), echo(c.text("provider"))),
                     );
                     None
                 }
@@ -1059,6 +1222,7 @@ fn read_power(
 }
 
 struct RawRule {
+    line: u64,
     id: String,
     kind: RuleKind,
     workload: usize,
@@ -1067,14 +1231,12 @@ struct RawRule {
     to: Option<Month>,
 }
 
-fn read_rules(
-    table: &Table,
-    ids: &Ids,
-    diags: &mut Diagnostics,
-    warnings: &mut Diagnostics,
-) -> Vec<RawRule> {
+fn read_rules(table: &Table, ids: &Ids, diags: &mut Diagnostics) -> Vec<RawRule> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
+    // A rule that repeats another (same kind, share, mode, workload, provider, window) adds
+    // nothing but rows: merged into the first, with a warning.
+    let mut identical: HashMap<String, (String, u64)> = HashMap::new();
     for row in &table.rows {
         let mut c = Cells::new(table, row, diags);
         let id = c.id("rule");
@@ -1111,23 +1273,27 @@ fn read_rules(
             "forbid" => Some(RuleKind::Forbid),
             "min_share" => needs_share(&mut c, share).map(RuleKind::MinShare),
             "max_share" => needs_share(&mut c, share).map(RuleKind::MaxShare),
-            "first_on" => {
-                match mode {
-                    "priority" => Some(RuleKind::FirstOn(FirstOnMode::Priority)),
-                    "window" => Some(RuleKind::FirstOn(FirstOnMode::Window)),
-                    "share" => {
-                        needs_share(&mut c, share).map(|s| RuleKind::FirstOn(FirstOnMode::Share(s)))
-                    }
-                    "" => {
-                        c.problem("mode", "first_on needs a mode: priority, window or share");
-                        None
-                    }
-                    other => {
-                        c.problem("mode", format!("unknown first_on mode '{other}' (expected priority, window or share)"));
-                        None
-                    }
+            "first_on" => match mode {
+                "priority" => Some(RuleKind::FirstOn(FirstOnMode::Priority)),
+                "window" => Some(RuleKind::FirstOn(FirstOnMode::Window)),
+                "share" => {
+                    needs_share(&mut c, share).map(|s| RuleKind::FirstOn(FirstOnMode::Share(s)))
                 }
-            }
+                "" => {
+                    c.problem("mode", "first_on needs a mode: priority, window or share");
+                    None
+                }
+                other => {
+                    c.problem(
+                        "mode",
+                        format!(
+                            "unknown first_on mode '{}' (expected priority, window or share)",
+                            echo(other)
+                        ),
+                    );
+                    None
+                }
+            },
             "" => {
                 c.problem("kind", "required value is blank");
                 None
@@ -1135,7 +1301,7 @@ fn read_rules(
             other => {
                 c.problem(
                     "kind",
-                    format!("unknown rule kind '{other}' (expected exclusive, forbid, min_share, max_share or first_on)"),
+                    format!("unknown rule kind '{}' (expected exclusive, forbid, min_share, max_share or first_on)", echo(other)),
                 );
                 None
             }
@@ -1148,7 +1314,7 @@ fn read_rules(
                     | RuleKind::FirstOn(FirstOnMode::Share(_))
             );
             if !uses_share && matches!(share, Some(Some(_))) {
-                warnings.push(
+                c.diags.warn(
                     &table.display,
                     row.line,
                     "share",
@@ -1156,7 +1322,7 @@ fn read_rules(
                 );
             }
             if !matches!(k, RuleKind::FirstOn(_)) && !mode.is_empty() {
-                warnings.push(
+                c.diags.warn(
                     &table.display,
                     row.line,
                     "mode",
@@ -1171,7 +1337,24 @@ fn read_rules(
         if let (Some(kind), Some(Some(workload)), Some(Some(provider)), Some((from, to))) =
             (kind, workload, provider, window)
         {
+            let key = format!("{kind:?}|{workload}|{provider}|{from:?}|{to:?}");
+            if let Some((first, line)) = identical.get(&key) {
+                c.diags.warn(
+                    &table.display,
+                    row.line,
+                    "rule",
+                    format!(
+                        "rule '{}' repeats rule '{}' (line {line}): same kind, share, workload, provider and \
+                         window; merged into it",
+                        echo(&id),
+                        echo(first)
+                    ),
+                );
+                continue;
+            }
+            identical.insert(key, (id.clone(), row.line));
             out.push(RawRule {
+                line: row.line,
                 id,
                 kind,
                 workload,
@@ -1198,7 +1381,8 @@ mod tests {
     #[test]
     fn numbers_are_plain_finite_non_negative() {
         assert_eq!(parse_number("12.5"), Ok(12.5));
-        assert_eq!(parse_number("1e3"), Ok(1000.0));
+        assert!(parse_number("1e3").unwrap_err().contains("exponent"));
+        assert!(parse_number("1E-2").unwrap_err().contains("(0.01)"));
         assert_eq!(parse_number("-0"), Ok(0.0));
         for bad in [
             "NaN", "nan", "inf", "-inf", "infinity", "1,000", "$5", "5%", "1_000", "abc", "0x10",

@@ -2,6 +2,8 @@
 //! to the horizon, defaults are filled in. The model never sees a string id.
 
 mod build;
+pub mod conflicts;
+pub mod money;
 pub mod period;
 
 pub use build::build;
@@ -220,6 +222,8 @@ pub struct Rule {
     pub workload: WorkloadId,
     pub provider: ProviderId,
     pub window: Window,
+    /// Line in rules.csv.
+    pub line: u64,
 }
 
 /// What validation noticed but did not refuse.
@@ -271,6 +275,8 @@ pub struct Scenario {
     /// Relative gap at which the whole-lot search stops (settings `mip_gap`).
     pub mip_gap: f64,
     pub notes: Notes,
+    /// Revenue, funding and the cash settings (SPEC v2 "Money").
+    pub money: money::Money,
 }
 
 impl Scenario {
@@ -319,6 +325,19 @@ impl Scenario {
             (Some((c, _)), None) => Some(ContractId(c)),
             _ => None,
         }
+    }
+
+    /// The scenario with contract `c` removed, and its minimums with it (the others renumbered).
+    pub fn without_contract(&self, c: ContractId) -> Scenario {
+        let mut s = self.clone();
+        s.contracts.remove(c.0);
+        s.minimums.retain(|m| m.contract != c);
+        for m in &mut s.minimums {
+            if m.contract.0 > c.0 {
+                m.contract = ContractId(m.contract.0 - 1);
+            }
+        }
+        s
     }
 
     /// Whether some provider-month has two or more contracts in force.

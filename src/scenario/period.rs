@@ -13,7 +13,8 @@ impl Month {
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
         if b.len() != 7 || b[4] != b'-' || !digits(0..4) || !digits(5..7) {
             return Err(format!(
-                "'{text}' is not a month: expected YYYY-MM, e.g. 2026-01"
+                "'{}' is not a month: expected YYYY-MM, e.g. 2026-01",
+                crate::diagnostics::echo(text)
             ));
         }
         let year: i32 = text[0..4]

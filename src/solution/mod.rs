@@ -1,13 +1,17 @@
 //! Stage 5: the solved plan as typed results (allocations, unmet demand, shortfalls, row activity
 //! and duals by row name), with solver noise removed.
 
+pub mod cash;
+
 use crate::model::{Model, RowName, Sense, Var};
 use crate::scenario::{ContractId, OfferId, ReservationId, Scenario, WorkloadId};
 use crate::solve::Solved;
 
-/// Values below `NOISE * max(1, magnitude)` are solver noise (an interior-point optimum carries
-/// ~1e-9 relative error); a column's magnitude is the most it can usefully take (`Lp::magnitude`).
-pub const NOISE: f64 = 1e-7;
+/// Values below `NOISE * max(1, magnitude)` are solver noise in units (an interior-point optimum
+/// carries ~1e-9 relative error); a column's magnitude is the most it can usefully take
+/// (`Lp::magnitude`). The plan's values come here already cleaned by `solve::verify` (noise only
+/// when tiny in units and in dollars), so every nonzero value is printed.
+pub const NOISE: f64 = crate::solve::verify::UNIT_NOISE;
 
 /// An inequality whose slack exceeds this fraction of its limit is not binding: its dual is 0.
 pub const SLACK_FOR_ZERO_DUAL: f64 = 1e-4;
@@ -48,15 +52,29 @@ pub struct RowResult {
     pub activity: f64,
     /// d objective / d rhs, in present-value USD per unit of the row (None without duals).
     pub dual: Option<f64>,
+    /// The row's size, `max(|rhs|, sum |a x|, 1)`: slack is measured against it (a credit row has
+    /// rhs 0 and billions on each side).
+    pub scale: f64,
 }
 
 impl RowResult {
-    /// At its bound (an inequality with no slack left).
+    /// Binding, defined once for every family and report: the row is at its limit (an equality
+    /// always is; an inequality with no slack left) and, when the solver gave duals, its dual is
+    /// not zero (relaxing it would change the cost). A row at its limit with a zero dual is
+    /// "tight" but not binding.
     pub fn is_binding(&self) -> bool {
+        self.at_limit() && self.dual.map_or(true, |y| y.abs() > DUAL_ZERO)
+    }
+
+    /// Level equals limit (always, for an equality).
+    pub fn at_limit(&self) -> bool {
         let slack = (self.activity - self.rhs).abs();
-        self.sense != Sense::Eq && slack <= 1e-6 * self.rhs.abs().max(1.0)
+        self.sense == Sense::Eq || slack <= 1e-6 * self.scale
     }
 }
+
+/// A dual below this (present-value USD per unit of the row) is zero.
+pub const DUAL_ZERO: f64 = 1e-9;
 
 #[derive(Debug, Clone)]
 pub struct Solution {
@@ -81,8 +99,12 @@ pub struct Solution {
     pub note: Option<String>,
     pub variables: usize,
     pub nonzeros: usize,
+    /// Constraints of the model as built (`Lp::size`), without the solve's stage holds.
+    pub constraints: usize,
     /// Raw column values, as the solver returned them (for explaining the plan).
     pub values: Vec<f64>,
+    /// The cash ledger of the plan (nominal).
+    pub cash: cash::CashLedger,
 }
 
 pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static str) -> Solution {
@@ -94,16 +116,13 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
     let mut unmet = Vec::new();
     let mut lots = Vec::new();
     let mut shortfall = vec![0.0; sc.contracts.len()];
-    // Spend is accounted on the cleaned values, so allocations add up to the ledger.
-    let clean: Vec<f64> = x
-        .iter()
-        .zip(&lp.magnitude)
-        .map(|(&v, &m)| if v > NOISE * m.max(1.0) { v } else { 0.0 })
-        .collect();
+    // The solver's values are already the printed ones (`solve::verify` cleaned them), so spend,
+    // allocations and the ledger all add up on the same numbers.
+    let clean: Vec<f64> = x.iter().map(|&v| v.max(0.0)).collect();
     let spend = model.cols.spend.evaluate(sc, &clean, lp);
     for (j, var) in lp.vars.iter().enumerate() {
         let v = x[j];
-        let noise = NOISE * lp.magnitude[j].max(1.0);
+        let noise = 0.0; // the values are the printed ones (see `NOISE`)
         match *var {
             Var::Alloc { offer, workload, t } => {
                 let o = &sc.offers[offer.0];
@@ -150,7 +169,9 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
             | Var::Credit { .. }
             | Var::Slack { .. }
             | Var::Commit { .. }
-            | Var::AllocBeyondCommit { .. } => {}
+            | Var::AllocBeyondCommit { .. }
+            | Var::FundingNeed { .. }
+            | Var::CashCushion { .. } => {}
         }
     }
     let rows = lp
@@ -162,8 +183,14 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
             // Complementary slackness: an inequality with clear slack has a zero dual; what an
             // interior-point solver returns there is noise.
             let slack = (activity - row.rhs).abs();
-            let clear_slack =
-                row.sense != Sense::Eq && slack > SLACK_FOR_ZERO_DUAL * row.rhs.abs().max(1.0);
+            let scale = row
+                .terms
+                .iter()
+                .map(|&(j, a)| (a * x[j]).abs())
+                .sum::<f64>()
+                .max(row.rhs.abs())
+                .max(1.0);
+            let clear_slack = row.sense != Sense::Eq && slack > SLACK_FOR_ZERO_DUAL * scale;
             let dual =
                 solved
                     .outcome
@@ -176,10 +203,11 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
                 rhs: row.rhs,
                 activity,
                 dual,
+                scale,
             }
         })
         .collect();
-    let objective_usd = lp.objective_value(x);
+    let objective_usd = crate::solve::verify::sum(lp.cost.iter().zip(x).map(|(c, v)| c * v));
     let bound_usd = solved.bound_usd.unwrap_or(objective_usd).min(objective_usd);
     Solution {
         objective_usd,
@@ -194,9 +222,11 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         priority_served: solved.priority_served,
         solver,
         note: solved.outcome.note.clone(),
-        variables: lp.vars.len(),
-        nonzeros: lp.nonzeros(),
+        variables: lp.size().variables,
+        nonzeros: lp.size().nonzeros,
+        constraints: lp.size().constraints,
         values: x.clone(),
+        cash: cash::ledger(sc, &model.cols, lp, &clean),
     }
 }
 

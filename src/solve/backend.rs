@@ -17,6 +17,24 @@ pub struct LpOutcome {
     pub x: Vec<f64>,
     pub duals: Option<Vec<f64>>,
     pub note: Option<String>,
+    /// The objective as the solver reported it, in the LP's units (before any noise is dropped),
+    /// for the optimality check to compare with its own recomputation.
+    pub objective: Option<f64>,
+}
+
+/// How hard the backend tries: the first solve uses the defaults; a repair after a failed
+/// optimality check (see `verify`) asks for more.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tuning {
+    /// Clarabel: gap and feasibility tolerances of 1e-12 (else 1e-9), more iterations and
+    /// iterative refinement, a smaller static regularisation.
+    pub tight: bool,
+    /// Scale the objective by the median magnitude of its nonzero coefficients rather than the
+    /// largest: with costs spread over 1e12, dividing by the largest puts the ordinary costs below
+    /// the solver's tolerances.
+    pub median_objective_scale: bool,
+    /// Scale each row by the geometric mean of its extreme coefficients (see [`Scaling::of`]).
+    pub geometric_row_scale: bool,
 }
 
 /// Minimises `objective . x` (or maximises, with `maximise`) subject to the LP's rows, `x >= 0`.
@@ -25,6 +43,17 @@ pub fn solve(
     objective: &[f64],
     maximise: bool,
     solver: SolverChoice,
+) -> Result<LpOutcome, SolveError> {
+    solve_tuned(lp, objective, maximise, solver, Tuning::default())
+}
+
+/// As [`solve`], with the effort of `tuning`.
+pub fn solve_tuned(
+    lp: &Lp,
+    objective: &[f64],
+    maximise: bool,
+    solver: SolverChoice,
+    tuning: Tuning,
 ) -> Result<LpOutcome, SolveError> {
     // Rows without terms: 0 (sense) rhs either holds or makes the LP infeasible outright.
     for row in lp.rows.iter().filter(|r| r.terms.is_empty()) {
@@ -37,11 +66,26 @@ pub fn solve(
             return Err(SolveError::Infeasible);
         }
     }
+    // No columns: the rows above all hold, and the plan is empty (an interior-point solver
+    // cannot factor an empty system).
+    if lp.vars.is_empty() {
+        return Ok(LpOutcome {
+            x: Vec::new(),
+            duals: Some(vec![0.0; lp.rows.len()]),
+            note: None,
+            objective: Some(0.0),
+        });
+    }
     let Scaling {
         col: col_scale,
         row: row_scale,
         objective: scale,
-    } = Scaling::of(lp, objective);
+    } = Scaling::of(
+        lp,
+        objective,
+        tuning.median_objective_scale,
+        tuning.geometric_row_scale,
+    );
     let sign = if maximise { -1.0 } else { 1.0 };
 
     let mut vars = ProblemVariables::new();
@@ -67,6 +111,19 @@ pub fn solve(
             let mut model = problem.using(good_lp::clarabel);
             // Tighter than Clarabel's 1e-8 defaults: `priority` holds a first-stage optimum.
             model.settings().tol_gap_rel(1e-9).tol_gap_abs(1e-9).tol_feas(1e-9);
+            if tuning.tight {
+                model
+                    .settings()
+                    .tol_gap_rel(1e-12)
+                    .tol_gap_abs(1e-12)
+                    .tol_feas(1e-12)
+                    .max_iter(400)
+                    .static_regularization_constant(1e-10)
+                    .iterative_refinement_max_iter(40)
+                    .iterative_refinement_reltol(1e-15)
+                    .iterative_refinement_abstol(1e-15)
+                    .equilibrate_max_iter(40);
+            }
             if std::env::var_os("CAPPLAN_SOLVER_LOG").is_some() {
                 model.settings().verbose(true);
             }
@@ -74,6 +131,7 @@ pub fn solve(
             let solution = model.solve().map_err(map_error)?;
             use clarabel_status::note;
             let note = note(&solution);
+            let reported = sign * scale * solution.inner().obj_val;
             let x = columns.iter().map(|&v| good_lp::Solution::value(&solution, v)).collect();
             let mut solution = solution;
             let duals = {
@@ -81,7 +139,12 @@ pub fn solve(
                 let d = solution.compute_dual();
                 refs.iter().map(|r| r.as_ref().map(|r| d.dual(r.clone())).unwrap_or(0.0)).collect()
             };
-            Ok(unscale(LpOutcome { x, duals: Some(duals), note }))
+            Ok(unscale(LpOutcome {
+                x,
+                duals: Some(duals),
+                note,
+                objective: Some(reported),
+            }))
         }
         #[cfg(feature = "highs")]
         SolverChoice::Highs => {
@@ -94,7 +157,12 @@ pub fn solve(
                 let d = solution.compute_dual();
                 refs.iter().map(|r| r.as_ref().map(|r| d.dual(r.clone())).unwrap_or(0.0)).collect()
             };
-            Ok(unscale(LpOutcome { x, duals: Some(duals), note: None }))
+            Ok(unscale(LpOutcome {
+                x,
+                duals: Some(duals),
+                note: None,
+                objective: None,
+            }))
         }
         #[cfg(feature = "microlp")]
         SolverChoice::Microlp => {
@@ -102,7 +170,12 @@ pub fn solve(
             add_rows(&mut model, lp, &columns, &col_scale, &row_scale);
             let solution = model.solve().map_err(map_error)?;
             let x = columns.iter().map(|&v| good_lp::Solution::value(&solution, v)).collect();
-            Ok(unscale(LpOutcome { x, duals: None, note: None }))
+            Ok(unscale(LpOutcome {
+                x,
+                duals: None,
+                note: None,
+                objective: None,
+            }))
         }
         #[allow(unreachable_patterns)]
         other => Err(SolveError::Failed(format!(
@@ -146,25 +219,58 @@ pub struct Scaling {
 }
 
 impl Scaling {
-    pub fn of(lp: &Lp, objective: &[f64]) -> Scaling {
+    /// With `median`, the objective's factor is the median magnitude of its nonzero scaled
+    /// coefficients, else the largest.
+    /// With `geometric`, each row's factor is the geometric mean of its smallest and largest
+    /// scaled coefficient, else the largest.
+    pub fn of(lp: &Lp, objective: &[f64], median: bool, geometric: bool) -> Scaling {
         let col: Vec<f64> = lp.magnitude.iter().map(|&m| power_of_two(m)).collect();
         let row = lp
             .rows
             .iter()
             .map(|r| {
-                power_of_two(
-                    r.terms
-                        .iter()
-                        .fold(0.0f64, |m, &(j, a)| m.max((a * col[j]).abs())),
-                )
+                let (lo, hi) = r
+                    .terms
+                    .iter()
+                    .fold((f64::INFINITY, 0.0f64), |(lo, hi), &(j, a)| {
+                        let m = (a * col[j]).abs();
+                        if m > 0.0 {
+                            (lo.min(m), hi.max(m))
+                        } else {
+                            (lo, hi)
+                        }
+                    });
+                // A row mixing a $1e9 tranche with $1 ones: dividing by the largest would put the
+                // small coefficients below the solver's tolerances; the geometric mean splits it.
+                power_of_two(if geometric && hi > 0.0 {
+                    (lo * hi).sqrt()
+                } else {
+                    hi
+                })
             })
             .collect();
-        let objective = power_of_two(
-            objective
+        let objective = if median {
+            let mut mags: Vec<f64> = objective
                 .iter()
                 .zip(&col)
-                .fold(0.0f64, |m, (c, s)| m.max((c * s).abs())),
-        );
+                .map(|(c, s)| (c * s).abs())
+                .filter(|m| *m > 0.0)
+                .collect();
+            let mid = mags.len() / 2;
+            let m = if mags.is_empty() {
+                1.0
+            } else {
+                *mags.select_nth_unstable_by(mid, f64::total_cmp).1
+            };
+            power_of_two(m)
+        } else {
+            power_of_two(
+                objective
+                    .iter()
+                    .zip(&col)
+                    .fold(0.0f64, |m, (c, s)| m.max((c * s).abs())),
+            )
+        };
         Scaling {
             col,
             row,

@@ -6,6 +6,7 @@ pub mod decompose;
 pub mod diagnose;
 pub mod lots;
 pub mod mps;
+pub mod verify;
 #[cfg(feature = "highs")]
 pub mod warm;
 
@@ -53,6 +54,11 @@ pub enum SolveError {
 /// 1e-10, and holding it exactly could make the next stage infeasible. A looser hold is tried only
 /// if a tighter one fails, and the plan's note then says so.
 pub const PRIORITY_HOLD_TOLERANCES: [f64; 3] = [1e-9, 1e-7, 1e-5];
+
+/// Relative gap to which the first stage's maximum is proven. Tighter than the plan's 1e-6
+/// (`verify::OPTIMALITY_TOL`), since any shortfall loosens the hold; as tight as an
+/// interior-point optimum's duals reliably prove.
+pub const STAGE1_OPTIMALITY: f64 = 1e-7;
 
 /// The optimum of SPEC's objective, solved lexicographically when there are `priority` rules.
 #[derive(Debug, Clone)]
@@ -109,20 +115,33 @@ pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solve
         backend::solve(&only, &[], false, solver)?;
         only.rows.clear();
     }
-    let solved: Vec<Result<(Solved, Vec<usize>), SolveError>> = groups
+    // Each block's own hold rows (priority guard stages), in global column numbers: they join
+    // the LP so their duals explain the plan as in an undivided solve.
+    type BlockResult = (Solved, Vec<usize>, Vec<crate::model::lp::Row>);
+    let solved: Vec<Result<BlockResult, SolveError>> = groups
         .par_iter()
         .enumerate()
         .map(|(g, cols)| {
             let (mut sub, rows) = decompose::sub_lp(lp, cols, &block_of, g);
-            solve_block(&mut sub, solver).map(|s| (s, rows))
+            solve_block(&mut sub, solver).map(|s| {
+                let holds = sub.rows[rows.len()..]
+                    .iter()
+                    .map(|r| crate::model::lp::Row {
+                        terms: r.terms.iter().map(|&(k, a)| (cols[k], a)).collect(),
+                        ..r.clone()
+                    })
+                    .collect();
+                (s, rows, holds)
+            })
         })
         .collect();
     let mut x = vec![0.0; lp.vars.len()];
     let mut duals: Option<Vec<f64>> = Some(vec![0.0; lp.rows.len()]);
     let mut priority_served: Option<f64> = None;
     let mut note = None;
+    let mut hold_rows = Vec::new();
     for ((result, cols), _) in solved.into_iter().zip(&groups).zip(0..) {
-        let (s, rows) = result?;
+        let (s, rows, holds) = result?;
         for (k, &j) in cols.iter().enumerate() {
             x[j] = s.outcome.x[k];
         }
@@ -131,16 +150,36 @@ pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solve
                 for (k, &i) in rows.iter().enumerate() {
                     d[i] = sd[k];
                 }
+                hold_rows.extend(
+                    holds
+                        .into_iter()
+                        .zip(&sd[rows.len()..])
+                        .map(|(r, &y)| (r, y)),
+                );
             }
-            _ => duals = None,
+            _ => {
+                duals = None;
+                hold_rows.extend(holds.into_iter().map(|r| (r, 0.0)));
+            }
         }
         if let Some(p) = s.priority_served {
             *priority_served.get_or_insert(0.0) += p;
         }
         note = note.or(s.outcome.note);
     }
+    for (row, y) in hold_rows {
+        lp.rows.push(row);
+        if let Some(d) = &mut duals {
+            d.push(y);
+        }
+    }
     Ok(Solved {
-        outcome: LpOutcome { x, duals, note },
+        outcome: LpOutcome {
+            objective: Some(verify::sum(lp.cost.iter().zip(&x).map(|(c, v)| c * v))),
+            x,
+            duals,
+            note,
+        },
         priority_served,
         bound_usd: None,
     })
@@ -152,7 +191,7 @@ pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solve
 fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved, SolveError> {
     let cost = lp.cost.clone();
     if lp.priority.is_empty() {
-        let outcome = backend::solve(lp, &cost, false, solver)?;
+        let outcome = verify::solve_checked(lp, &cost, false, solver)?;
         return Ok(Solved {
             outcome,
             priority_served: None,
@@ -174,7 +213,8 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
         })
         .collect();
     if penalty.iter().any(|&c| c > 0.0) {
-        let stage0 = backend::solve(lp, &penalty, false, solver)?;
+        // Proven tight, as stage 1's maximum: any slack loosens the hold.
+        let stage0 = verify::solve_checked_to(lp, &penalty, false, solver, STAGE1_OPTIMALITY)?;
         let least = dot(&penalty, &stage0.x);
         let terms = nonzero_terms(&penalty);
         lp.add_row(RowName::UnmetHold, terms, Sense::Le, least);
@@ -187,7 +227,7 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
         for &(j, a) in &lp.priority {
             weights[j] += a;
         }
-        let (stage1, tol) = solve_held(lp, &weights, true, solver, set)?;
+        let (stage1, tol) = solve_held(lp, &weights, true, solver, STAGE1_OPTIMALITY, set)?;
         loosest = loosest.max(tol);
         return finish(lp, weights, stage1, cost, solver, loosest);
     }
@@ -195,7 +235,8 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
     for &(j, a) in &lp.priority {
         weights[j] += a;
     }
-    let stage1 = backend::solve(lp, &weights, true, solver)?;
+    // Proven to STAGE1_OPTIMALITY: a first stage short of its maximum loosens the hold.
+    let stage1 = verify::solve_checked_to(lp, &weights, true, solver, STAGE1_OPTIMALITY)?;
     finish(lp, weights, stage1, cost, solver, loosest)
 }
 
@@ -219,7 +260,7 @@ fn finish(
     let set = |lp: &mut crate::model::Lp, tol: f64| {
         lp.rows[hold_row].rhs = (best - tol * best.abs().max(1.0)).max(0.0);
     };
-    let (mut outcome, tol) = solve_held(lp, &cost, false, solver, set)?;
+    let (mut outcome, tol) = solve_held(lp, &cost, false, solver, verify::OPTIMALITY_TOL, set)?;
     let loosest = loosest.max(tol);
     if loosest > PRIORITY_HOLD_TOLERANCES[0] {
         let note = format!(
@@ -237,20 +278,24 @@ fn finish(
     })
 }
 
-/// Solves with the last hold row at the tightest tolerance that the solver can meet.
+/// Solves (checked, proven to `optimality`) with the last hold row at the tightest tolerance that
+/// the solver can meet. A hold is loosened only when the solver finds it infeasible: a plan that
+/// failed the optimality check is not made acceptable by asking for less.
 fn solve_held(
     lp: &mut crate::model::Lp,
     objective: &[f64],
     maximise: bool,
     solver: SolverChoice,
+    optimality: f64,
     set: impl Fn(&mut crate::model::Lp, f64),
 ) -> Result<(LpOutcome, f64), SolveError> {
     let mut last = SolveError::Infeasible;
     for tolerance in PRIORITY_HOLD_TOLERANCES {
         set(lp, tolerance);
-        match backend::solve(lp, objective, maximise, solver) {
+        match verify::solve_checked_to(lp, objective, maximise, solver, optimality) {
             Ok(outcome) => return Ok((outcome, tolerance)),
-            Err(e) => last = e,
+            Err(SolveError::Infeasible) => last = SolveError::Infeasible,
+            Err(e) => return Err(e),
         }
     }
     Err(last)

@@ -34,6 +34,8 @@ fn col_name(sc: &Scenario, v: &Var) -> String {
         Var::Credit { contract, t } => format!("a:{}:{}", sc.contracts[contract.0].id, m(t)),
         Var::Slack { row } => format!("slack:{row}"),
         Var::Commit { contract } => format!("k:{}", sc.contracts[contract.0].id),
+        Var::FundingNeed { t } => format!("g:{}", m(t)),
+        Var::CashCushion { t } => format!("cushion:{}", m(t)),
         Var::AllocBeyondCommit { offer, workload, t } => {
             format!(
                 "xl:L{}:{}:{}",
@@ -67,6 +69,7 @@ fn row_name(sc: &Scenario, n: &RowName) -> String {
             format!("lot_fix:{}:{}", sc.reservations[option.0].id, m(start))
         }
         RowName::PriorityHold => "priority_hold".into(),
+        RowName::Cash { t } => format!("cash:{}", m(t)),
         RowName::UnmetHold => "unmet_hold".into(),
         RowName::Credit { provider, t } => {
             format!("credit:{}:{}", sc.providers[provider.0].id, m(t))

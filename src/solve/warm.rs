@@ -26,7 +26,7 @@ impl WarmLp {
     /// Loads `lp` with `objective` (maximised with `maximise`). Every row is kept, redundant or
     /// not: a row that cannot bind at the base demand may bind at another.
     pub fn new(lp: &Lp, objective: &[f64], maximise: bool) -> WarmLp {
-        let scaling = Scaling::of(lp, objective);
+        let scaling = Scaling::of(lp, objective, false, false);
         let mut pb = RowProblem::default();
         let cols: Vec<highs::Col> = objective
             .iter()

@@ -16,7 +16,7 @@ const REL: f64 = 1e-6;
 fn cases() -> Vec<std::path::PathBuf> {
     folders(&fixtures())
         .into_iter()
-        .filter(|p| !p.ends_with("bad") && !p.ends_with("uncertainty"))
+        .filter(|p| !p.ends_with("bad") && !p.ends_with("uncertainty") && !p.ends_with("trust"))
         .collect()
 }
 
@@ -235,8 +235,79 @@ fn check_optimal(dir: &Path, exp: &Value) -> Vec<String> {
             ));
         }
     }
+    bad.extend(check_cash(exp, &m.cash));
     if let Some(problem) = relaxation_moves_optimum(dir, &sc, m.totals.objective_usd) {
         bad.push(problem);
+    }
+    bad
+}
+
+/// The cash ledger, peak funding need, drivers, tranches and cash-row duals, where expected.json has them.
+fn check_cash(exp: &Value, c: &capplan::report::money::CashReport) -> Vec<String> {
+    let mut bad = Vec::new();
+    if exp.get("peak_funding_need_usd").is_some() {
+        let want = num(exp, "peak_funding_need_usd");
+        if !close(c.peak_funding_need_usd, want, REL) {
+            bad.push(format!(
+                "peak_funding_need_usd: got {}, expected {want}",
+                c.peak_funding_need_usd
+            ));
+        }
+        let want_period = exp["peak_funding_need_period"].as_str().map(String::from);
+        if c.peak_funding_need_period != want_period {
+            bad.push(format!(
+                "peak_funding_need_period: got {:?}, expected {want_period:?}",
+                c.peak_funding_need_period
+            ));
+        }
+    }
+    for r in exp["cash"].as_array().into_iter().flatten() {
+        let p = r["period"].as_str().unwrap_or_default();
+        let Some(got) = c.rows.iter().find(|g| g.period == p) else {
+            bad.push(format!("cash {p}: missing"));
+            continue;
+        };
+        for (key, v) in [
+            ("revenue", got.revenue),
+            ("funding", got.funding),
+            ("expense", got.expense),
+            ("paid", got.paid),
+            ("cash", got.cash),
+            ("funding_need", got.funding_need),
+        ] {
+            if !close(v, num(r, key), REL) {
+                bad.push(format!("cash {p} {key}: got {v}, expected {}", num(r, key)));
+            }
+        }
+    }
+    if let Some(want) = exp["drivers"].as_array() {
+        let got: Vec<&str> = c.drivers.iter().map(|d| d.commitment.as_str()).collect();
+        let want: Vec<&str> = want.iter().filter_map(Value::as_str).collect();
+        if got != want {
+            bad.push(format!("drivers: got {got:?}, expected {want:?}"));
+        }
+    }
+    for t in exp["conditional_tranches"].as_array().into_iter().flatten() {
+        let label = t["label"].as_str().unwrap_or_default();
+        match c.conditional_tranches.iter().find(|g| g.label == label) {
+            Some(g) if g.need_exceeds_it_in.as_deref() == t["need_exceeds_it_in"].as_str() => {}
+            other => bad.push(format!("tranche {label}: got {other:?}, expected {t}")),
+        }
+    }
+    for d in exp["dollar_worth_pv_usd"].as_array().into_iter().flatten() {
+        let p = d["period"].as_str().unwrap_or_default();
+        let got = c
+            .rows
+            .iter()
+            .find(|g| g.period == p)
+            .and_then(|g| g.dollar_worth_pv_usd);
+        match got {
+            Some(v) if close(v, num(d, "value"), 1e-5) => {}
+            other => bad.push(format!(
+                "dollar worth {p}: got {other:?}, expected {}",
+                num(d, "value")
+            )),
+        }
     }
     bad
 }
@@ -262,6 +333,9 @@ fn relaxation_moves_optimum(dir: &Path, sc: &Scenario, objective: f64) -> Option
             .iter_mut()
             .for_each(|c| c.discount_pct = 0.0);
         "contract discount"
+    } else if name.starts_with("funding_rate") {
+        relaxed.money.funding_rate = None;
+        "funding rate"
     } else if name.starts_with("npv") {
         relaxed.discount_rate = 0.0;
         "discounting"

@@ -58,9 +58,9 @@ fn reference_scenario_plans_and_its_reports_add_up() {
             }
         }
     }
-    // Contract shortfall is what the commitment lacks.
+    // Contract shortfall is what the commitment (as owed in the horizon, after pro-rating) lacks.
     for c in &m.contracts {
-        let lacking = (c.commit_usd - c.spend_usd).max(0.0);
+        let lacking = (c.owed_usd - c.spend_usd).max(0.0);
         assert!(
             (c.shortfall_usd - lacking).abs() <= 1e-6 * c.commit_usd.max(1.0),
             "{}: {c:?}",

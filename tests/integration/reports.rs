@@ -84,9 +84,12 @@ fn report_html_renders_in_chromium_with_data_in_every_chart() {
     }
     for id in [
         "spend-by-provider",
-        "gpu-by-sku",
-        "gpu-by-provider",
         "burn-down",
+        "power-by-site",
+        "power-total",
+        "gpu-demand-units",
+        "gpu-units-by-sku",
+        "cpu-by-provider",
         "unmet",
     ] {
         let at = dom_text
@@ -102,6 +105,30 @@ fn report_html_renders_in_chromium_with_data_in_every_chart() {
         assert!(points > 0, "chart {id} has no data");
     }
     assert!(dom_text.contains("<table>") && dom_text.contains("Commitment burn-down"));
+    // The power chart draws lines with height: some point of a site's line is above the axis.
+    let power = &dom_text[dom_text.find("id=\"power-by-site\"").unwrap()..];
+    let power = &power[..power.find("</svg>").unwrap()];
+    let drawn = power
+        .split("<polyline")
+        .skip(1)
+        .filter(|p| !p.contains("stroke-dasharray"))
+        .flat_map(|p| {
+            let pts = p
+                .split("points=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            pts.split(' ')
+                .map(|xy| xy.split(',').nth(1).unwrap().parse::<f64>().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        drawn < 250.0,
+        "power chart is flat at zero (highest point y = {drawn})"
+    );
     // A screenshot a person can look at, kept under target/test-artifacts/.
     let artifacts = repo().join("target/test-artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();

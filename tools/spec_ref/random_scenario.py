@@ -40,7 +40,8 @@ REGIONS = ["east", "west", "central", "north", "south-2", "eu.1"]
 GPU_SKUS = ["h100", "h200", "b200", "gb200", "gb300", "mi300x", "a100", "mi355x"]
 CPU_SKUS = ["c7g", "c8i", "epyc-9", "graviton4", "xeon6"]
 FILES = ["settings.csv", "providers.csv", "skus.csv", "workloads.csv", "demand.csv", "offers.csv",
-         "perf.csv", "contracts.csv", "minimums.csv", "power.csv", "rules.csv", "reservations.csv"]
+         "perf.csv", "contracts.csv", "minimums.csv", "power.csv", "rules.csv", "reservations.csv",
+         "finance.csv"]
 KINDS = ["exclusive", "forbid", "min_share", "max_share",
          ("first_on", "priority"), ("first_on", "window"), ("first_on", "share")]
 
@@ -379,8 +380,58 @@ def generate(seed, out, size="small"):
     if rules:
         write(rng, out, "rules.csv", ["rule", "kind", "workload", "provider", "from", "to", "share", "mode"],
               ["from", "to", "share", "mode"], rules)
-
     reservations(seed, out, size, start, end, pids, regions, skus, workloads, peak, settings)
+    add_money(seed, out, size, start, end, hours)
+
+
+def add_money(seed, out, size, start, end, hours):
+    """Money (SPEC v2) in about 3 seeds of 5, from its own random stream so the rest of the scenario
+    is the same with or without it: workload revenue, finance.csv rows (opening cash, funding,
+    revenue, expense, some outside the horizon, a conditional tranche), min_cash_usd, and in about
+    half of them a funding_rate."""
+    rng = random.Random(seed * 104729 + 17 + {"small": 0, "medium": 1, "large": 2}[size])
+    if rng.random() < 0.4:
+        return
+    with open(os.path.join(out, "workloads.csv"), newline="") as f:
+        workloads = list(csv.DictReader(f))
+    with open(os.path.join(out, "demand.csv"), newline="") as f:
+        demand = list(csv.DictReader(f))
+    gpu = {w["workload"] for w in workloads if w["resource"] == "gpu"}
+    units = sum(float(d["quantity"]) * (2.0 if d["workload"] in gpu else 0.05) for d in demand)
+    monthly = max(1.0, units * hours / max(1, end - start + 1))  # a rough month's spend
+    for w in workloads:
+        hi = 8.0 if w["workload"] in gpu else 0.12
+        w["revenue_usd_per_unit_hour"] = fmt(round(rng.uniform(0, hi), 3)) if rng.random() < 0.7 else ""
+    write(rng, out, "workloads.csv", ["workload", "resource", "unmet_usd_per_unit_hour",
+                                      "revenue_usd_per_unit_hour"],
+          ["unmet_usd_per_unit_hour", "revenue_usd_per_unit_hour"], workloads)
+    rows = []
+    if rng.random() < 0.8:
+        rows.append({"period": period(start), "kind": "cash", "usd": fmt(round(rng.uniform(0, 6) * monthly, 2))})
+    for _ in range(rng.randint(0, 8)):
+        kind = rng.choice(["funding", "revenue", "expense"])
+        t = rng.randint(start - 2, end + 2)  # some outside the horizon (ignored)
+        rows.append({"period": period(t), "kind": kind, "usd": fmt(round(rng.uniform(0, 3) * monthly, 2)),
+                     "sigma": fmt(rng.choice([0, 0, 0.2]))})
+    if rng.random() < 0.3:
+        rows.append({"period": period(rng.randint(start, end)), "kind": "funding", "label": "tranche-b",
+                     "usd": fmt(round(rng.uniform(1, 10) * monthly, 2)), "conditional": "true"})
+    rng.shuffle(rows)
+    write(rng, out, "finance.csv", ["period", "kind", "usd", "sigma", "label", "conditional"],
+          ["sigma", "label", "conditional"], rows)
+    extra = []
+    if rng.random() < 0.5:
+        extra.append({"key": "min_cash_usd", "value": fmt(round(rng.uniform(0, 2) * monthly, 2))})
+    if rng.random() < 0.5:
+        extra.append({"key": "funding_rate", "value": fmt(rng.choice([0.06, 0.12, 0.3, 1.5]))})
+    if extra:
+        path = os.path.join(out, "settings.csv")
+        if os.path.exists(path):
+            with open(path, newline="") as f:
+                settings = list(csv.DictReader(f))
+        else:
+            settings = []
+        write(rng, out, "settings.csv", ["key", "value"], [], settings + extra)
 
 
 def reservations(seed, out, size, start, end, pids, regions, skus, workloads, peak, settings):

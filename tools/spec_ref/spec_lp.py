@@ -8,7 +8,15 @@ program of SPEC "The model" as read by docs/interpretation.md, solves it with
 HiGHS (simplex) and prints one JSON object:
 
   {"status": "optimal", "objective_usd", "usage_usd", "shortfall_usd",
-   "unmet_units", "variables", "rows"}
+   "unmet_units", "variables", "rows", "peak_funding_need_usd",
+   "peak_funding_need_period", "peak_unique", "cash": [...]}
+
+Money (SPEC v2): workloads.csv revenue_usd_per_unit_hour, finance.csv (cash at
+the horizon start, funding, revenue, expense; conditional=true funding rows are
+kept out of the ledger, docs/interpretation.md), settings min_cash_usd and
+funding_rate. With funding_rate, free columns cash[t] and g[t] >= 0 enter the
+model. "peak_unique" says whether every optimal plan has the same peak funding
+need (checked by minimising the peak and maximising it over the optimal face).
 
 or, when hard demand cannot be met,
 
@@ -35,18 +43,6 @@ HOLD_REL_TOL = 1e-9  # interpretation 7: relative tolerance on the first stage
 
 
 # --------------------------------------------------------------------------- input
-
-def quiet_highs():
-    """highspy >= 1.16 prints a banner on stdout when constructed: keep stdout for the JSON."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    os.dup2(2, 1)
-    try:
-        return highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
 
 def read_rows(folder, name):
     """Rows of FOLDER/name as dicts with stripped cells; [] when the file is absent."""
@@ -96,6 +92,8 @@ class Scenario:
         self.months = list(range(self.start, self.end + 1))
         self.rate = float(settings["discount_rate"]) if settings.get("discount_rate") else 0.0
         self.hours = float(settings["hours_per_month"]) if settings.get("hours_per_month") else 730.0
+        self.min_cash = float(settings["min_cash_usd"]) if settings.get("min_cash_usd") else 0.0
+        self.funding_rate = float(settings["funding_rate"]) if settings.get("funding_rate") else None
 
         self.skus = {}
         for r in read_rows(folder, "skus.csv"):
@@ -110,7 +108,22 @@ class Scenario:
             self.workloads[cell(r, "workload")] = {
                 "resource": cell(r, "resource"),
                 "penalty": num(r, "unmet_usd_per_unit_hour", None),  # None = hard
+                "revenue": num(r, "revenue_usd_per_unit_hour", 0.0),
             }
+
+        # Money: opening cash; per month, finance.csv revenue + funding - expense (nominal).
+        self.opening_cash = 0.0
+        self.finance_rows = read_rows(folder, "finance.csv")
+        self.fixed = {}
+        self.flows = {}
+        for r in self.finance_rows:
+            kind, usd = cell(r, "kind"), float(cell(r, "usd"))
+            if kind == "cash":
+                self.opening_cash += usd
+                continue
+            if kind == "funding" and cell(r, "conditional") == "true":
+                continue
+            self.flows.setdefault(kind, []).append((month_index(cell(r, "period")), usd))
 
         self.perf_override = {}
         for r in read_rows(folder, "perf.csv"):
@@ -163,6 +176,13 @@ class Scenario:
                 "factor": factor,
             })
 
+        self.has_money = (bool(self.finance_rows) or self.funding_rate is not None or self.min_cash > 0
+                          or any(w["revenue"] > 0 for w in self.workloads.values()))
+        for kind, rows in self.flows.items():
+            for t, usd in rows:
+                if self.start <= t <= self.end:
+                    sign = -1.0 if kind == "expense" else 1.0
+                    self.fixed[t] = self.fixed.get(t, 0.0) + sign * usd
         # SPEC v2 minimums: a milestone inside its contract's window (blank ends = the contract's);
         # one running past the horizon owes min_usd times its contract's pro-rating factor.
         self.minimums = []
@@ -271,12 +291,15 @@ class Model:
     def __init__(self):
         self.cost = []
         self.upper = []
+        self.lower = []
         self.info = []  # per column: ("x", tranche_index, w, t) | ("u", w, t) | ("s", c) | ("e", w, t)
         self.rows = []
+        self.integer = set()
 
-    def col(self, cost, info, upper=INF):
+    def col(self, cost, info, upper=INF, lower=0.0):
         self.cost.append(cost)
         self.upper.append(upper)
+        self.lower.append(lower)
         self.info.append(info)
         return len(self.cost) - 1
 
@@ -513,6 +536,52 @@ def build(sc, elastic=False):
                 for j in by_wt.get((w, t), []):
                     if provider_of(j) == p:
                         stage1[j] = stage1.get(j, 0.0) + perf_of(j)
+    # money: what each column pays and earns in which month (nominal)
+    paid = {}      # col -> (t, usd per unit)
+    earned = {}    # col -> (t, usd per unit)
+    for j, inf in enumerate(m.info):
+        if inf[0] == "x":
+            paid[j] = (inf[3], m.x_price[j])
+            rev = sc.workloads[inf[2]]["revenue"]
+            if rev > 0:
+                earned[j] = (inf[3], rev * H * perf_of(j))
+        elif inf[0] == "y":  # reserved units used earn their workload's revenue (paid by the lots)
+            rev = sc.workloads[inf[2]]["revenue"]
+            if rev > 0:
+                earned[j] = (inf[3], rev * H * perf_of(j))
+        elif inf[0] == "a":  # SPEC v2: paid at list price less sum_c d_c a[c,t]
+            paid[j] = (inf[2], -sc.contracts[inf[1]]["discount_pct"] / 100.0)
+        elif inf[0] == "s":
+            paid[j] = (sc.contracts[inf[1]]["window"][1], 1.0)  # a shortfall is paid in the month of its to
+        elif inf[0] == "sm":
+            paid[j] = (sc.minimums[inf[1]]["window"][1], 1.0)
+    # paid as col -> [(t, usd per unit)]: a reservation lot pays every month of its term (and its
+    # upfront in the start month), list spend credited like usage
+    paid = {j: [tu] for j, tu in paid.items()}
+    for j, _, _ in m.r_cols:
+        paid[j] = list(m.r_charges[j])
+    m.paid, m.earned = paid, earned
+    if sc.funding_rate is not None and not elastic:
+        # cash[t] = cash[t-1] + fixed[t] + earned[t] - paid[t]; cash[t] + g[t] >= min_cash
+        prev = None
+        for t in sc.months:
+            c = m.col(0.0, ("cash", t), lower=-INF)
+            g = m.col(sc.df(t) * sc.funding_rate / 12.0, ("g", t))
+            entries = {c: 1.0}
+            if prev is not None:
+                entries[prev] = -1.0
+            for j, terms in paid.items():
+                for tj, usd in terms:
+                    if tj == t:
+                        entries[j] = entries.get(j, 0.0) + usd
+            for j, (tj, usd) in earned.items():
+                if tj == t:
+                    entries[j] = entries.get(j, 0.0) - usd
+            rhs = sc.fixed.get(t, 0.0) + (sc.opening_cash if prev is None else 0.0)
+            m.row(rhs, rhs, entries)
+            m.row(sc.min_cash, INF, {c: 1.0, g: 1.0})
+            prev = c
+
     m.stage1 = stage1
     m.integer = {j for j, _, _ in m.r_cols} if sc.integer_lots and not elastic else set()
     m.has_priority = any(r["kind"] == "first_on" and r["mode"] == "priority" for r in sc.rules)
@@ -527,7 +596,7 @@ def to_highs(m):
     lp.num_col_ = n
     lp.num_row_ = len(m.rows)
     lp.col_cost_ = np.array(m.cost, dtype=np.float64)
-    lp.col_lower_ = np.zeros(n)
+    lp.col_lower_ = np.array([lo if lo != -INF else -highspy.kHighsInf for lo in m.lower], dtype=np.float64)
     lp.col_upper_ = np.array([u if u != INF else highspy.kHighsInf for u in m.upper], dtype=np.float64)
     lows, ups, starts, index, value = [], [], [], [], []
     for lo, up, entries in m.rows:
@@ -549,7 +618,7 @@ def to_highs(m):
     lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
     lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
-    h = quiet_highs()
+    h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("log_to_console", False)
     if not m.integer:
@@ -562,9 +631,25 @@ def to_highs(m):
     return h
 
 
+OUTCOMES = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
 def run(h):
     h.run()
     status = h.getModelStatus()
+    if status not in OUTCOMES:
+        # With costs spanning ~1e12 the warm-started dual simplex can fail ("excessive dual
+        # values"): start again from scratch, then with the objective scaled down.
+        h.clearSolver()
+        h.run()
+        status = h.getModelStatus()
+        if status not in OUTCOMES:
+            h.clearSolver()
+            h.setOptionValue("user_objective_scale", -20)
+            h.run()
+            h.setOptionValue("user_objective_scale", 0)
+            status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
         return "optimal"
     if status == highspy.HighsModelStatus.kTimeLimit and h.getInfo().primal_solution_status == 2:
@@ -572,6 +657,73 @@ def run(h):
     if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
         return "infeasible"
     raise RuntimeError("HiGHS: " + h.modelStatusToString(status))
+
+
+def cash_terms(sc, m, t):
+    """cash[t] as (constant, {col: coef}) over the plan's columns."""
+    const = sc.opening_cash + sum(v for tt, v in sc.fixed.items() if tt <= t)
+    coefs = {}
+    for j, terms in m.paid.items():
+        for tj, usd in terms:
+            if tj <= t:
+                coefs[j] = coefs.get(j, 0.0) - usd
+    for j, (tj, usd) in m.earned.items():
+        if tj <= t:
+            coefs[j] = coefs.get(j, 0.0) + usd
+    return const, coefs
+
+
+def ledger(sc, m, x):
+    rows, peak, peak_t = [], 0.0, None
+    for t in sc.months:
+        const, coefs = cash_terms(sc, m, t)
+        cash = const + sum(a * x[j] for j, a in coefs.items())
+        need = max(0.0, sc.min_cash - cash)
+        if need > peak * (1 + 1e-9) + 1e-9:
+            peak, peak_t = need, t
+        rows.append({"period": period_name(t), "cash": cash, "funding_need": need})
+    return {"peak_funding_need_usd": peak,
+            "peak_funding_need_period": period_name(peak_t) if peak_t is not None else None,
+            "cash": rows}
+
+
+def peak_range(sc, m, objective):
+    """(least, largest) peak funding need over the plans whose cost is within 1e-10 (relative) of the optimum."""
+    base = Model()
+    base.cost, base.upper, base.lower, base.info = list(m.cost), list(m.upper), list(m.lower), list(m.info)
+    base.rows = list(m.rows)
+    base.row(-INF, objective + 1e-10 * max(1.0, abs(objective)),
+             {j: c for j, c in enumerate(m.cost) if c != 0.0})
+    n = len(base.cost)
+    # Largest: max over months of (min_cash - least cash[t]).
+    hi = 0.0
+    for t in sc.months:
+        const, coefs = cash_terms(sc, m, t)
+        probe = Model()
+        probe.cost = [0.0] * n
+        for j, a in coefs.items():
+            probe.cost[j] = a
+        probe.upper, probe.lower, probe.info, probe.rows = base.upper, base.lower, base.info, base.rows
+        h = to_highs(probe)
+        if run(h) != "optimal":
+            raise RuntimeError("peak probe did not solve")
+        least = const + h.getInfo().objective_function_value
+        hi = max(hi, sc.min_cash - least)
+    # Least: minimise z >= min_cash - cash[t] for every t, z >= 0.
+    probe = Model()
+    probe.cost, probe.upper, probe.lower, probe.info = [0.0] * n, list(base.upper), list(base.lower), list(base.info)
+    probe.rows = list(base.rows)
+    z = probe.col(1.0, ("z",))
+    for t in sc.months:
+        const, coefs = cash_terms(sc, m, t)
+        entries = dict(coefs)
+        entries[z] = 1.0
+        probe.row(sc.min_cash - const, INF, entries)
+    h = to_highs(probe)
+    if run(h) != "optimal":
+        raise RuntimeError("peak probe did not solve")
+    lo = h.getInfo().objective_function_value
+    return lo, hi
 
 
 def solve(folder):
@@ -632,6 +784,13 @@ def solve(folder):
             if m.integer:
                 out["mip_bound_usd"] = float(h.getInfo().mip_dual_bound)
         out.update(result)
+        out.update(ledger(sc, m, x))
+        if sc.has_money and not m.has_priority and not m.integer:
+            lo, hi = peak_range(sc, m, objective)
+            out["peak_unique"] = hi - lo <= 1e-6 * max(1.0, abs(hi))
+            out["peak_range"] = [lo, hi]
+        else:
+            out["peak_unique"] = False
         return out
 
     # Infeasible: make every hard demand elastic, minimise the total hard shortfall.

@@ -2,6 +2,7 @@
 //! [`add_all`]. A family with no input rows adds nothing.
 
 pub mod capacity;
+pub mod cash;
 pub mod credit;
 pub mod demand;
 pub mod minimums;
@@ -28,6 +29,8 @@ pub const FAMILIES: &[(&str, Family)] = &[
     ("minimums", minimums::add),
     ("shares", rules::shares::add),
     ("first_on", rules::first_on::add),
+    // Last: its rows take every payment column declared before it.
+    ("cash", cash::add),
 ];
 
 pub fn add_all(sc: &Scenario, cols: &Columns, lp: &mut Lp) {
