@@ -1,5 +1,6 @@
 //! `capplan diff OLD NEW`: what moved between two plans, read from their `plan.json` — totals, spend
-//! per provider and month, each contract, each workload's spend and unmet demand.
+//! per provider and month, each contract, each workload's spend and unmet demand, and the cash
+//! ledger (peak funding need; paid, revenue, month-end cash and funding need per month).
 
 use crate::error::{Error, Result};
 use crate::report::format::{num, usd};
@@ -12,7 +13,7 @@ use std::path::Path;
 /// One compared figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    /// `total`, `provider_month`, `contract`, `workload`.
+    /// `total`, `provider_month`, `contract`, `workload`, `cash_month`.
     pub section: &'static str,
     pub key: String,
     /// Month for `provider_month`, else empty.
@@ -77,7 +78,9 @@ fn pair(
             new.get(k).copied().unwrap_or(0.0),
         );
         let (key, period) = match k.as_slice() {
-            [p, key] if section == "provider_month" => (key.clone(), p.clone()),
+            [p, key] if section == "provider_month" || section == "cash_month" => {
+                (key.clone(), p.clone())
+            }
             [key, rest @ ..] => (
                 if rest.is_empty() {
                     key.clone()
@@ -110,6 +113,27 @@ pub fn compare(old_dir: &Path, new_dir: &Path) -> Result<Vec<Change>> {
             old: get(&a),
             new: get(&b),
         });
+    }
+    // The cash ledger (absent from plans written before it: both sides read as 0).
+    let peak = |v: &Value| v["cash"]["peak_funding_need_usd"].as_f64().unwrap_or(0.0);
+    out.push(Change {
+        section: "total",
+        key: "peak_funding_need_usd".into(),
+        period: String::new(),
+        old: peak(&a),
+        new: peak(&b),
+    });
+    for field in ["paid", "revenue", "cash", "funding_need"] {
+        let per_month = |v: &Value| {
+            let mut m = BTreeMap::new();
+            for row in v["cash"]["rows"].as_array().into_iter().flatten() {
+                let period = row["period"].as_str().unwrap_or_default().to_string();
+                *m.entry(vec![period, field.to_string()]).or_insert(0.0) +=
+                    row[field].as_f64().unwrap_or(0.0);
+            }
+            m
+        };
+        pair("cash_month", &per_month(&a), &per_month(&b), &mut out);
     }
     let spend = |v: &Value| sum_by(v, "provider_spend", &["period", "provider"], "usd");
     pair("provider_month", &spend(&a), &spend(&b), &mut out);
@@ -266,5 +290,28 @@ pub fn table(changes: &[Change]) -> String {
     );
     section("Contracts", rows("contract"), &mut s);
     section("Workloads", rows("workload"), &mut s);
+    // Cash by year: paid and revenue summed over the year's months; the balance and the funding
+    // need (stocks) as at the year's last month.
+    let mut cash_year: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for c in changes.iter().filter(|c| c.section == "cash_month") {
+        let key = format!("{} {}", c.key, &c.period[..4.min(c.period.len())]);
+        let e = cash_year.entry(key).or_default();
+        if c.key == "paid" || c.key == "revenue" {
+            e.0 += c.old;
+            e.1 += c.new;
+        } else {
+            *e = (c.old, c.new); // months come in order: the last one stays
+        }
+    }
+    let cy: Vec<(String, f64, f64)> = cash_year
+        .into_iter()
+        .filter(|(k, (o, n))| beyond(k, n - o))
+        .map(|(k, (o, n))| (k, o, n))
+        .collect();
+    section(
+        "Cash by year (paid and revenue summed; cash and funding need at year end)",
+        cy,
+        &mut s,
+    );
     s
 }

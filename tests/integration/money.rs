@@ -232,3 +232,57 @@ fn simulate_samples_finance_and_reports_the_funding_need() {
     let d2 = capplan::analysis::sample::demand(&spread, 9, 4);
     assert_eq!(d1, d2);
 }
+
+/// `capplan diff` shows the cash: money_ledger with the January expense cut from 1000 to 400
+/// (README hand computation): January cash -600 → 0, so the peak need 700 → 100; year-end
+/// (2026-03) cash 1250 → 1850; payments unchanged.
+#[test]
+fn diff_shows_what_moved_in_the_cash_ledger() {
+    let base = fixtures().join("money_ledger");
+    let (_a, old, o) = plan_into_temp(&base, &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let work = super::util::workdir();
+    let changed = work.path().join("less-expense");
+    std::fs::create_dir(&changed).unwrap();
+    for e in std::fs::read_dir(&base).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_owned();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let text = if name == "finance.csv" {
+            text.replace("2026-01,expense,1000", "2026-01,expense,400")
+        } else {
+            text
+        };
+        std::fs::write(changed.join(name), text).unwrap();
+    }
+    let (_b, new, o) = plan_into_temp(&changed, &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let changes = capplan::analysis::diff::compare(&old, &new).unwrap();
+    let find = |section: &str, key: &str, period: &str| {
+        changes
+            .iter()
+            .find(|c| c.section == section && c.key == key && c.period == period)
+            .unwrap_or_else(|| panic!("no {section} {key} {period}"))
+            .clone()
+    };
+    let peak = find("total", "peak_funding_need_usd", "");
+    assert!(
+        close(peak.old, 700.0, 1e-9) && close(peak.new, 100.0, 1e-9),
+        "{peak:?}"
+    );
+    let jan = find("cash_month", "cash", "2026-01");
+    assert!(
+        close(jan.old, -600.0, 1e-9) && close(jan.new, 0.0, 1e-9),
+        "{jan:?}"
+    );
+    let paid = find("cash_month", "paid", "2026-02");
+    assert!(
+        close(paid.old, 400.0, 1e-9) && close(paid.new, 400.0, 1e-9),
+        "{paid:?}"
+    );
+    let o = capplan(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(text.contains("Cash by year"), "{text}");
+    assert!(text.contains("cash 2026"), "{text}");
+    assert!(text.contains("$1850.00"), "year-end cash 1850: {text}");
+}
