@@ -190,24 +190,7 @@ fn evaluate(
 ) -> Result<SampleOutcome, SolveError> {
     let s = sample::scenario(sc, seed, index);
     let m = model::build(&s, false);
-    // A savings plan discounts all of its provider's usage up to the commitment: with another
-    // contract of the provider in force at the same time, which usage it covers is a credit choice
-    // this model does not make.
-    for (c, k) in sc.contracts.iter().enumerate() {
-        let overlapped = k.sizable
-            && k.window
-                .months()
-                .any(|t| sc.contracts_at(k.provider, t).len() > 1);
-        if overlapped {
-            return Err(SolveError::Failed(format!(
-                "contract {} is sizable but overlaps another contract of {} (contracts.csv:{}): capplan commit \
-                 sizes only a contract that is its provider's sole one in its window",
-                k.id,
-                sc.providers[k.provider.0].id,
-                sc.contracts[c].line
-            )));
-        }
-    }
+    refuse_overlapping_sizable(sc)?;
     let mut lp = Lp::default();
     let k = commitment_columns(sc, &mut lp);
     for (c, col) in k.iter().enumerate() {
@@ -271,24 +254,7 @@ pub fn run(
             "no contract is marked sizable in contracts.csv: nothing to size".into(),
         ));
     }
-    // A savings plan discounts all of its provider's usage up to the commitment: with another
-    // contract of the provider in force at the same time, which usage it covers is a credit choice
-    // this model does not make.
-    for (c, k) in sc.contracts.iter().enumerate() {
-        let overlapped = k.sizable
-            && k.window
-                .months()
-                .any(|t| sc.contracts_at(k.provider, t).len() > 1);
-        if overlapped {
-            return Err(SolveError::Failed(format!(
-                "contract {} is sizable but overlaps another contract of {} (contracts.csv:{}): capplan commit \
-                 sizes only a contract that is its provider's sole one in its window",
-                k.id,
-                sc.providers[k.provider.0].id,
-                sc.contracts[c].line
-            )));
-        }
-    }
+    refuse_overlapping_sizable(sc)?;
     let mut lp = Lp::default();
     let k = commitment_columns(sc, &mut lp);
     let bar = super::progress(3 * n, "sizing commitments", quiet);
@@ -510,4 +476,26 @@ pub fn render(
     files.push(("report.xlsx", book));
     files.push(("summary.md", md.into_bytes()));
     Ok(files)
+}
+
+/// A savings plan discounts all of its provider's usage up to the commitment: with another
+/// contract of the provider in force at the same time, which usage it covers is a credit choice
+/// this model does not make, so such a sizable contract is refused.
+fn refuse_overlapping_sizable(sc: &Scenario) -> Result<(), SolveError> {
+    for k in &sc.contracts {
+        let overlapped = k.sizable
+            && k.window
+                .months()
+                .any(|t| sc.contracts_at(k.provider, t).len() > 1);
+        if overlapped {
+            return Err(SolveError::Failed(format!(
+                "contract {} is sizable but overlaps another contract of {} (contracts.csv:{}): capplan commit \
+                 sizes only a contract that is its provider's sole one in its window",
+                k.id,
+                sc.providers[k.provider.0].id,
+                k.line
+            )));
+        }
+    }
+    Ok(())
 }
