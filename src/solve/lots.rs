@@ -61,18 +61,7 @@ pub fn solve_whole(
     let mut priority_served = None;
     if !priority.is_empty() {
         // Stage 0 of the priority guard: the least unmet-demand penalty, over whole lots, held.
-        let penalty: Vec<f64> = lp
-            .vars
-            .iter()
-            .zip(&cost)
-            .map(|(v, &c)| {
-                if matches!(v, Var::Unmet { .. }) {
-                    c
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let penalty = super::unmet_penalty(lp, &cost);
         if penalty.iter().any(|&c| c > 0.0) {
             lp.cost = penalty.clone();
             let stage0 = search(lp, integer, 1e-9, limits, solver);

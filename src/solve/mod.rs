@@ -200,18 +200,7 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
     }
     let mut loosest = PRIORITY_HOLD_TOLERANCES[0];
     // Stage 0: the unmet-demand penalty alone.
-    let penalty: Vec<f64> = lp
-        .vars
-        .iter()
-        .zip(&cost)
-        .map(|(v, &c)| {
-            if matches!(v, Var::Unmet { .. }) {
-                c
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let penalty = unmet_penalty(lp, &cost);
     if penalty.iter().any(|&c| c > 0.0) {
         // Proven tight, as stage 1's maximum: any slack loosens the hold.
         let stage0 = verify::solve_checked_to(lp, &penalty, false, solver, STAGE1_OPTIMALITY)?;
@@ -299,6 +288,21 @@ fn solve_held(
         }
     }
     Err(last)
+}
+
+/// The priority guard's stage-0 objective: `cost` on the unmet-demand columns, 0 elsewhere.
+pub(crate) fn unmet_penalty(lp: &crate::model::Lp, cost: &[f64]) -> Vec<f64> {
+    lp.vars
+        .iter()
+        .zip(cost)
+        .map(|(v, &c)| {
+            if matches!(v, Var::Unmet { .. }) {
+                c
+            } else {
+                0.0
+            }
+        })
+        .collect()
 }
 
 fn dot(a: &[f64], x: &[f64]) -> f64 {
