@@ -6,6 +6,7 @@ pub mod decompose;
 pub mod diagnose;
 pub mod lots;
 pub mod mps;
+pub mod simplex;
 pub mod verify;
 #[cfg(feature = "highs")]
 pub mod warm;

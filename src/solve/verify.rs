@@ -59,22 +59,44 @@ pub fn sum(values: impl IntoIterator<Item = f64>) -> f64 {
     s.value()
 }
 
-/// The values the reports print: noise (tiny in units AND in dollars) set to exactly 0.
+/// The values the reports print: noise (tiny in units AND in dollars AND in every row it enters)
+/// set to exactly 0. The row test matters for a column that costs nothing in the objective being
+/// minimised (a shortfall in a priority stage) and is a tiny fraction of a huge magnitude (a $1e15
+/// commitment): its $1M still carries a take-or-pay row.
 pub fn printed_values(lp: &Lp, objective: &[f64], x: &[f64]) -> Vec<f64> {
     let size = sum(objective.iter().zip(x).map(|(c, v)| (c * v).abs())).max(1.0);
     let dollars_noise = (DOLLAR_NOISE * size).max(DOLLAR_NOISE_ABS);
-    x.iter()
+    let noise: Vec<bool> = x
+        .iter()
         .enumerate()
         .map(|(j, &v)| {
             let units = v.abs() <= UNIT_NOISE * lp.magnitude[j].max(1.0);
             let dollars = (objective[j] * v).abs() <= dollars_noise;
             // A value below zero within noise in units is a rounding of the bound x >= 0.
-            if units && (dollars || v < 0.0) {
-                0.0
-            } else {
-                v
-            }
+            v != 0.0 && units && (dollars || v < 0.0)
         })
+        .collect();
+    let mut keep = vec![false; x.len()];
+    for row in &lp.rows {
+        let mut dropped = Sum::default();
+        let mut total = Sum::default();
+        for &(j, a) in &row.terms {
+            total.add((a * x[j]).abs());
+            if noise[j] {
+                dropped.add((a * x[j]).abs());
+            }
+        }
+        // Dropping must not move the row by more than a hundredth of its tolerance.
+        if dropped.value() > 0.01 * ROW_TOL * total.value().max(row.rhs.abs()).max(1.0) {
+            for &(j, _) in &row.terms {
+                // Negative values stay dropped (x >= 0): the row check reports them if they matter.
+                keep[j] |= noise[j] && x[j] > 0.0;
+            }
+        }
+    }
+    x.iter()
+        .enumerate()
+        .map(|(j, &v)| if noise[j] && !keep[j] { 0.0 } else { v })
         .collect()
 }
 
@@ -265,6 +287,7 @@ pub fn lagrangian_bound(
 /// Solves and checks; on a failed check, repairs: (1) the LP restricted to the columns the plan
 /// uses, the rest priced out with its duals and added back while any would lower the cost, (2) a
 /// re-solve with tight tolerances and the objective scaled by its median, (3) HiGHS, where built.
+/// A model small enough for the dense simplex (`simplex::fits`) is re-solved by it before (1).
 /// Returns the printed values (noise set to 0) of the first plan that passes.
 pub fn solve_checked(
     lp: &Lp,
@@ -316,6 +339,14 @@ pub fn solve_checked_to(
             None
         }
     };
+    // A small model goes to the vertex simplex first: it is exact where the interior point's
+    // residue on a $1e12 column is not, and on a few hundred rows it takes milliseconds.
+    if super::simplex::fits(lp) {
+        let vertex = super::simplex::solve(lp, objective, maximise);
+        if let Some(ok) = try_one("simplex (a vertex of the same LP)", vertex) {
+            return Ok(ok);
+        }
+    }
     // Each round restricts to the columns the last plan used (the best so far when the last
     // made things worse): as the plan gets closer to the optimum, fewer expensive columns carry
     // interior-point residue.
