@@ -55,11 +55,22 @@ struct Simplex {
     /// Dense basis inverse, row-major.
     binv: Vec<f64>,
     xb: Vec<f64>,
+    /// Pivots taken under Bland's rule (slow; only while the objective stalls).
+    bland_pivots: usize,
 }
 
 /// Minimises `objective . x` (or maximises) over the LP's rows, `x >= 0`, to a vertex. The duals
 /// follow good_lp's convention (d objective / d rhs), as every backend's do.
 pub fn solve(lp: &Lp, objective: &[f64], maximise: bool) -> Result<LpOutcome, SolveError> {
+    solve_counting(lp, objective, maximise).map(|(out, _)| out)
+}
+
+/// As [`solve`], with the number of pivots taken under Bland's rule.
+fn solve_counting(
+    lp: &Lp,
+    objective: &[f64],
+    maximise: bool,
+) -> Result<(LpOutcome, usize), SolveError> {
     if !fits(lp) {
         return Err(SolveError::Failed(format!(
             "the simplex handles up to {MAX_ROWS} rows and {MAX_COLS} columns; this model has {} and {}",
@@ -127,6 +138,7 @@ pub fn solve(lp: &Lp, objective: &[f64], maximise: bool) -> Result<LpOutcome, So
         position,
         binv: identity(m),
         xb: b,
+        bland_pivots: 0,
     };
     // Phase I: drive the artificials to 0.
     if s.kind.contains(&Kind::Artificial) {
@@ -162,12 +174,13 @@ pub fn solve(lp: &Lp, objective: &[f64], maximise: bool) -> Result<LpOutcome, So
         .map(|i| sign * y[i] * flip[i] / scaling.row[i])
         .collect();
     let value = super::verify::sum(objective.iter().zip(&x).map(|(c, v)| c * v));
-    Ok(LpOutcome {
+    let out = LpOutcome {
         x,
         duals: Some(duals),
         note: None,
         objective: Some(value),
-    })
+    };
+    Ok((out, s.bland_pivots))
 }
 
 /// Column and row factors (powers of two, so scaling is exact): `x = col * x'`, row `i` divided
@@ -241,18 +254,27 @@ fn identity(m: usize) -> Vec<f64> {
 impl Simplex {
     /// `y = c_B B^-1`.
     fn duals(&self, cost: &[f64]) -> Vec<f64> {
+        self.duals_with_mass(cost).0
+    }
+
+    /// `y = c_B B^-1` and, for each row, `sum_r |c_B[r] B^-1[r][i]|`: the size of the terms `y_i`
+    /// is summed from, hence of its rounding error. A dual that should be 0 comes out as noise on
+    /// that scale, and a slack priced by it alone must not look like an improving column.
+    fn duals_with_mass(&self, cost: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let m = self.m;
         let mut y = vec![0.0; m];
+        let mut mass = vec![0.0; m];
         for (r, &j) in self.basis.iter().enumerate() {
             let c = cost[j];
             if c != 0.0 {
                 let row = &self.binv[r * m..(r + 1) * m];
-                for (yi, bi) in y.iter_mut().zip(row) {
+                for ((yi, mi), bi) in y.iter_mut().zip(mass.iter_mut()).zip(row) {
                     *yi += c * bi;
+                    *mi += (c * bi).abs();
                 }
             }
         }
-        y
+        (y, mass)
     }
 
     /// `B^-1 a_j`.
@@ -267,13 +289,14 @@ impl Simplex {
         alpha
     }
 
-    /// Reduced cost of column `j` and its cost mass.
-    fn reduced(&self, cost: &[f64], y: &[f64], j: usize) -> (f64, f64) {
+    /// Reduced cost of column `j` and its cost mass `|c_j| + sum_i |a_ij| ymass_i`, the scale of
+    /// its rounding error (`ymass` from [`Self::duals_with_mass`]).
+    fn reduced(&self, cost: &[f64], y: &[f64], ymass: &[f64], j: usize) -> (f64, f64) {
         let mut d = cost[j];
         let mut mass = cost[j].abs();
         for &(i, a) in &self.cols[j] {
             d -= y[i] * a;
-            mass += (y[i] * a).abs();
+            mass += (ymass[i] * a).abs();
         }
         (d, mass)
     }
@@ -387,7 +410,9 @@ impl Simplex {
         let limit = 50 * (self.m + total) + 1000;
         let mut since_refactor = 0;
         let mut fresh = false;
-        let mut best = f64::INFINITY;
+        // Least objective so far. (It once started at +inf, where `inf - 1e-12 * inf` is NaN: no
+        // pivot ever counted as progress and Bland's rule ran from the 40th pivot on.)
+        let mut best: Option<f64> = None;
         let mut stalled = 0;
         for _ in 0..limit {
             if since_refactor >= REFACTOR_EVERY {
@@ -395,27 +420,9 @@ impl Simplex {
                 since_refactor = 0;
                 fresh = true;
             }
-            let y = self.duals(cost);
             let bland = stalled >= STALL;
-            let mut entering: Option<(usize, f64)> = None;
-            for j in 0..total {
-                if self.position[j].is_some() || (!phase1 && self.kind[j] == Kind::Artificial) {
-                    continue;
-                }
-                let (d, mass) = self.reduced(cost, &y, j);
-                if d >= -DUAL_TOL * mass.max(1e-300) {
-                    continue;
-                }
-                let score = d / mass;
-                if bland {
-                    entering = Some((j, score));
-                    break;
-                }
-                if entering.is_none_or(|(_, s)| score < s) {
-                    entering = Some((j, score));
-                }
-            }
-            let Some((q, _)) = entering else {
+            let entering = self.price(cost, phase1, bland);
+            let Some(q) = entering else {
                 if fresh {
                     return Ok(());
                 }
@@ -438,6 +445,7 @@ impl Simplex {
                 continue;
             };
             self.pivot(q, r, &alpha);
+            self.bland_pivots += usize::from(bland);
             since_refactor += 1;
             fresh = false;
             let value: f64 = self
@@ -446,8 +454,8 @@ impl Simplex {
                 .zip(&self.xb)
                 .map(|(&j, x)| cost[j] * x)
                 .sum();
-            if value < best - 1e-12 * best.abs().max(1.0) {
-                best = value;
+            if best.is_none_or(|b| value < b - 1e-12 * b.abs().max(1.0)) {
+                best = Some(value);
                 stalled = 0;
             } else {
                 stalled += 1;
@@ -456,6 +464,31 @@ impl Simplex {
         Err(SolveError::Failed(format!(
             "simplex: no optimum after {limit} pivots"
         )))
+    }
+
+    /// The entering column: the most negative reduced cost relative to its cost mass (Dantzig's
+    /// rule, scaled), or under Bland's rule the first negative one; `None` at an optimum. In phase
+    /// II artificials never enter.
+    fn price(&self, cost: &[f64], phase1: bool, bland: bool) -> Option<usize> {
+        let (y, ymass) = self.duals_with_mass(cost);
+        let mut entering: Option<(usize, f64)> = None;
+        for j in 0..self.cols.len() {
+            if self.position[j].is_some() || (!phase1 && self.kind[j] == Kind::Artificial) {
+                continue;
+            }
+            let (d, mass) = self.reduced(cost, &y, &ymass, j);
+            if d >= -DUAL_TOL * mass.max(1e-300) {
+                continue;
+            }
+            let score = d / mass;
+            if bland {
+                return Some(j);
+            }
+            if entering.is_none_or(|(_, s)| score < s) {
+                entering = Some((j, score));
+            }
+        }
+        entering.map(|(j, _)| j)
     }
 
     /// Harris's two-pass ratio test: the largest pivot among the rows that block within a
