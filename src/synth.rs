@@ -263,7 +263,12 @@ pub fn files_with(size: Size, seed: u64, opts: Options) -> Vec<(&'static str, Ve
             discounts += discount;
             if !opts.coupled {
                 let id = format!("c{v}y{y}");
-                let _ = writeln!(contracts, "{id},p{v},{},{},{commit:.0},{discount:.1}", m(a), m(b));
+                let _ = writeln!(
+                    contracts,
+                    "{id},p{v},{},{},{commit:.0},{discount:.1}",
+                    m(a),
+                    m(b)
+                );
                 signed.push((id, a, b, commit));
             }
         }
@@ -341,12 +346,18 @@ pub fn files_with(size: Size, seed: u64, opts: Options) -> Vec<(&'static str, Ve
         // Revenue per served unit-hour below the prices (the plan needs funding), an opening
         // balance of two months' spend, a funding round every 18 months covering 60-100% of the
         // next 18 months' spend, and yearly other expenses of 5% of the year's spend.
-        workloads = String::from("workload,resource,unmet_usd_per_unit_hour,revenue_usd_per_unit_hour\n");
+        workloads =
+            String::from("workload,resource,unmet_usd_per_unit_hour,revenue_usd_per_unit_hour\n");
         for (w, u) in unmet.iter().enumerate() {
             let _ = writeln!(workloads, "w{w},gpu,{u:.2},{:.2}", rng.uniform(0.5, 2.0));
         }
         let mut finance = String::from("period,kind,usd,label\n");
-        let _ = writeln!(finance, "{},cash,{:.0},opening balance", m(0), spend_t(0) * 2.0);
+        let _ = writeln!(
+            finance,
+            "{},cash,{:.0},opening balance",
+            m(0),
+            spend_t(0) * 2.0
+        );
         for (k, a) in (0..periods).step_by(18).enumerate() {
             let need: f64 = (a..(a + 18).min(periods)).map(spend_t).sum();
             let _ = writeln!(
@@ -412,7 +423,11 @@ fn reservations(
                 } else {
                     *mine[rng.below(mine.len())]
                 };
-                let lot: usize = if s == ns - 1 { 72 } else { [8, 16, 32][rng.below(3)] };
+                let lot: usize = if s == ns - 1 {
+                    72
+                } else {
+                    [8, 16, 32][rng.below(3)]
+                };
                 let (term, lead, from, to) = if long_terms {
                     let term = [12, 24, 36][rng.below(3)];
                     let lead = rng.below(7);
@@ -428,7 +443,10 @@ fn reservations(
                     continue;
                 }
                 let max_lots = if rng.chance(0.7) {
-                    format!("{:.0}", (units * rng.uniform(0.3, 0.9) / lot as f64).ceil().max(1.0))
+                    format!(
+                        "{:.0}",
+                        (units * rng.uniform(0.3, 0.9) / lot as f64).ceil().max(1.0)
+                    )
                 } else {
                     String::new()
                 };
@@ -451,4 +469,148 @@ fn reservations(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(files: &[(&'static str, Vec<u8>)], name: &str) -> Vec<Vec<String>> {
+        let text = files
+            .iter()
+            .find(|f| f.0 == name)
+            .map(|f| String::from_utf8(f.1.clone()).unwrap())
+            .unwrap_or_default();
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').map(String::from).collect())
+            .collect()
+    }
+
+    /// Months since 2026-01 of a YYYY-MM.
+    fn t(m: &str) -> usize {
+        let (y, mo) = m.split_once('-').unwrap();
+        (y.parse::<usize>().unwrap() - 2026) * 12 + mo.parse::<usize>().unwrap() - 1
+    }
+
+    #[test]
+    fn default_reservations_stay_inside_calendar_years_below_on_demand_prices() {
+        for size in [Size::S, Size::M, Size::L] {
+            let files = files(size, 42);
+            let res = file(&files, "reservations.csv");
+            let offers = file(&files, "offers.csv");
+            let periods = size.shape().0;
+            assert!(!res.is_empty());
+            assert!(res.iter().any(|r| r[8] == "72"), "an NVL72 option");
+            assert!(res.iter().any(|r| !r[11].is_empty()), "an upfront");
+            assert!(res.iter().any(|r| !r[9].is_empty()), "a lots limit");
+            assert!(res.iter().any(|r| r[7] != "0"), "a lead time");
+            for r in &res {
+                let (from, to, term, lead) = (
+                    t(&r[4]),
+                    t(&r[5]),
+                    r[6].parse::<usize>().unwrap(),
+                    r[7].parse().unwrap(),
+                );
+                // Every start's term ends in its start's calendar year (the LP splits by year),
+                // its sign-by month is in the horizon, and every start is in the horizon.
+                assert_eq!(from / 12, (to + term - 1) / 12, "{r:?}");
+                assert!(from >= lead && from <= to && to < periods, "{r:?}");
+                // Reserved below the first tranche's on-demand price of the same group.
+                let price: f64 = offers
+                    .iter()
+                    .find(|o| o[0] == r[1] && o[1] == r[2] && o[2] == r[3])
+                    .map(|o| o[6].parse().unwrap())
+                    .unwrap();
+                assert!(r[10].parse::<f64>().unwrap() < 0.8 * price + 1e-3, "{r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn coupled_contracts_are_the_yearly_ones_summed_over_the_horizon() {
+        let yearly = file(&files(Size::M, 7), "contracts.csv");
+        let coupled = file(
+            &files_with(
+                Size::M,
+                7,
+                Options {
+                    coupled: true,
+                    ..Default::default()
+                },
+            ),
+            "contracts.csv",
+        );
+        assert_eq!(yearly.len(), 5 * 3);
+        assert_eq!(coupled.len(), 5);
+        for c in &coupled {
+            assert_eq!((c[2].as_str(), c[3].as_str()), ("2026-01", "2028-12"));
+            let sum: f64 = yearly
+                .iter()
+                .filter(|y| y[1] == c[1])
+                .map(|y| y[4].parse::<f64>().unwrap())
+                .sum();
+            assert_eq!(c[4].parse::<f64>().unwrap(), sum);
+        }
+        // The other files are drawn as before.
+        let a = files(Size::M, 7);
+        let b = files_with(
+            Size::M,
+            7,
+            Options {
+                coupled: true,
+                ..Default::default()
+            },
+        );
+        for name in ["demand.csv", "offers.csv", "rules.csv", "reservations.csv"] {
+            assert_eq!(file(&a, name), file(&b, name), "{name}");
+        }
+    }
+
+    #[test]
+    fn v2_writes_every_coupling_family_and_no_reservations_leaves_them_out() {
+        let v2 = files_with(Size::S, 42, Options::all());
+        let names: Vec<&str> = v2.iter().map(|f| f.0).collect();
+        for name in ["minimums.csv", "finance.csv", "reservations.csv"] {
+            assert!(names.contains(&name), "{name}");
+        }
+        let settings = String::from_utf8(v2[0].1.clone()).unwrap();
+        assert!(settings.contains("funding_rate,0.12"));
+        // Long terms cross a calendar year somewhere; an expansion contract overlaps.
+        let res = file(&v2, "reservations.csv");
+        assert!(res
+            .iter()
+            .any(|r| t(&r[4]) / 12 != (t(&r[4]) + r[6].parse::<usize>().unwrap() - 1) / 12));
+        assert!(file(&v2, "contracts.csv")
+            .iter()
+            .any(|c| c[0].starts_with('x')));
+        let v1 = files_with(
+            Size::S,
+            42,
+            Options {
+                no_reservations: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(v1.len(), 10);
+        assert!(v1.iter().all(|f| f.0 != "reservations.csv"));
+    }
+
+    #[test]
+    fn the_default_lp_still_splits_into_independent_years() {
+        // M: 36 months, annual contracts and reservation terms inside the year: at least one
+        // independent block per year.
+        let dir = tempfile::tempdir().unwrap();
+        write(Size::M, 42, dir.path()).unwrap();
+        let sc = crate::load(dir.path()).unwrap();
+        assert!(!sc.reservations.is_empty());
+        let model = crate::model::build(&sc, false);
+        assert!(crate::solve::decompose::blocks(&model.lp).len() >= 3);
+        // With whole-horizon contracts the months are one block.
+        let dir = tempfile::tempdir().unwrap();
+        write_with(Size::M, 42, Options::all(), dir.path()).unwrap();
+        let sc = crate::load(dir.path()).unwrap();
+        let model = crate::model::build(&sc, false);
+        assert!(crate::solve::decompose::blocks(&model.lp).len() <= 1);
+    }
 }

@@ -390,8 +390,14 @@ impl Search<'_> {
     fn round(&mut self, x: &[f64]) -> Result<(), SolveError> {
         let relaxed: Vec<f64> = self.integer.iter().map(|&j| x[j]).collect();
         let nearest: Vec<f64> = relaxed.iter().map(|v| v.round()).collect();
-        let down: Vec<f64> = relaxed.iter().map(|v| (v + WHOLE).floor().max(0.0)).collect();
-        let up: Vec<f64> = relaxed.iter().map(|v| (v - WHOLE).ceil().max(0.0)).collect();
+        let down: Vec<f64> = relaxed
+            .iter()
+            .map(|v| (v + WHOLE).floor().max(0.0))
+            .collect();
+        let up: Vec<f64> = relaxed
+            .iter()
+            .map(|v| (v - WHOLE).ceil().max(0.0))
+            .collect();
         for mut lots in [nearest, down, up] {
             if !self.may_solve(self.root_value) {
                 break;
@@ -642,5 +648,142 @@ pub fn clip_reserved(lp: &Lp, x: &mut [f64]) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{OfferId, ReservationId, WorkloadId};
+
+    /// One month, 25 demand units (`>=`: idle reserved units are allowed). Option A: lot 10 at
+    /// 100 a lot (10/unit), at most 2 lots; option B: lot 10 at 150 a lot (15/unit); on demand at
+    /// 20/unit. Columns: rA, rB, x.
+    fn two_options() -> Lp {
+        let mut lp = Lp::default();
+        for (k, cost) in [(0, 100.0), (1, 150.0)] {
+            let var = Var::Lots {
+                option: ReservationId(k),
+                start: 0,
+            };
+            lp.add_var(var, cost, 3.0, 3.0);
+        }
+        let x = Var::Alloc {
+            offer: OfferId(0),
+            workload: WorkloadId(0),
+            t: 0,
+        };
+        lp.add_var(x, 20.0, 25.0, 25.0);
+        let demand = RowName::Demand {
+            workload: WorkloadId(0),
+            t: 0,
+        };
+        lp.add_row(
+            demand,
+            vec![(0, 10.0), (1, 10.0), (2, 1.0)],
+            Sense::Ge,
+            25.0,
+        );
+        let max = RowName::MaxLots {
+            option: ReservationId(0),
+        };
+        lp.add_row(max, vec![(0, 1.0)], Sense::Le, 2.0);
+        lp
+    }
+
+    fn state(lp: &mut Lp) -> Search<'_> {
+        Search {
+            lp,
+            integer: &[0, 1],
+            solver: SolverChoice::Clarabel,
+            gap: 1e-9,
+            limits: Limits {
+                nodes: 100,
+                time: Duration::from_secs(60),
+            },
+            started: Instant::now(),
+            budget: Duration::from_secs(60),
+            last: Duration::ZERO,
+            nodes: 0,
+            root_value: 275.0,
+            best: None,
+            tried: Default::default(),
+        }
+    }
+
+    #[test]
+    fn repair_lowers_the_lot_rounded_up_the_most_until_the_lots_limit_holds() {
+        // rA + rB <= 3 (a lots limit over two starts). Relaxed (1.6, 1.4): up = (2, 2) breaks it;
+        // rB was rounded up by 0.6, rA by 0.4, so rB goes down: (2, 1).
+        let mut lp = two_options();
+        let limit = RowName::MaxLots {
+            option: ReservationId(1),
+        };
+        lp.add_row(limit, vec![(0, 1.0), (1, 1.0)], Sense::Le, 3.0);
+        let x = [1.6, 1.4, 0.0];
+        let mut lots = vec![2.0, 2.0];
+        repair(&lp, &[0, 1], &x, &mut lots);
+        assert_eq!(lots, vec![2.0, 1.0]);
+        // A row with an allocation column of positive coefficient in a `>=` row (the demand row)
+        // is not one the lots alone can break: nothing changes there.
+        let mut lots = vec![0.0, 0.0];
+        repair(&lp, &[0, 1], &x, &mut lots);
+        assert_eq!(lots, vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn lowering_single_lots_finds_the_whole_optimum_from_a_rounded_up_plan() {
+        // Hand computation. Relaxation: rA = 2 (its limit), rB = 0.5: 200 + 75 = 275 (bound).
+        // Whole plans: (2,1) 350; (2,0) + 5 on demand 300; (1,1) + 5 on demand 350; (1,2) 400;
+        // (1,0) + 15 on demand 400; (0,3) 450; (0,2) + 5 on demand 400. Optimum (2,0): 300.
+        // From the round-up (2,1) = 350, lowering B's lot (the dearer) gives 300; lowering A's
+        // next gives 400, so the search stops at 300.
+        let mut lp = two_options();
+        let mut s = state(&mut lp);
+        assert_eq!(
+            s.try_fixed(&[2.0, 1.0]).unwrap().map(|v| v.round()),
+            Some(350.0)
+        );
+        s.lower().unwrap();
+        let (value, x, fixed) = s.best.clone().unwrap();
+        assert!((value - 300.0).abs() < 1e-6, "{value}");
+        assert_eq!((x[0].round(), x[1].round()), (2.0, 0.0));
+        assert!((x[2] - 5.0).abs() < 1e-6);
+        // The plan carries its fixed solve, with one fixing row per lot column.
+        let (rows, _) = fixed.unwrap();
+        assert!(rows
+            .iter()
+            .take(2)
+            .all(|r| matches!(r.name, RowName::LotFix { .. }) && r.sense == Sense::Eq));
+        // Each plan is solved once: (2,1), (2,0), (1,0) are three solves.
+        assert_eq!(s.nodes, 3);
+    }
+
+    #[test]
+    fn diving_rounds_up_the_fractional_lot_and_gives_a_whole_plan() {
+        // From the relaxation (2, 0.5): rA is whole and fixed at 2; rB is rounded up to 1, which
+        // re-solves to a whole plan (2,1) = 350, then fixed and kept.
+        let mut lp = two_options();
+        let mut s = state(&mut lp);
+        s.dive(&[2.0, 0.5, 0.0]).unwrap();
+        let (value, x, _) = s.best.clone().unwrap();
+        assert!((value - 350.0).abs() < 1e-6, "{value}");
+        assert_eq!((x[0].round(), x[1].round()), (2.0, 1.0));
+    }
+
+    #[test]
+    fn the_search_proves_the_whole_optimum_and_its_bound() {
+        let mut lp = two_options();
+        let limits = Limits {
+            nodes: 100,
+            time: Duration::from_secs(60),
+        };
+        let found = search(&mut lp, &[0, 1], 1e-4, limits, SolverChoice::Clarabel).unwrap();
+        assert!((found.value - 300.0).abs() < 1e-6, "{}", found.value);
+        assert_eq!(found.stop, Stop::Proven);
+        // The bound lies between the relaxation (275) and the optimum (300).
+        assert!(found.bound >= 275.0 - 1e-6 && found.bound <= 300.0 + 1e-6);
+        // The LP is left as it was.
+        assert_eq!(lp.rows.len(), 2);
     }
 }
