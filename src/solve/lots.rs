@@ -110,24 +110,26 @@ pub fn solve_whole(
     finish(lp, integer, found, priority_served, solver)
 }
 
-/// A whole plan within this relative gap of the bound is good enough to stop at once the time
+/// A whole plan within this relative gap of the bound is good enough to stop at once the
 /// budget below is spent (issue 11: gap <= 1%); until then the search tries to close the gap to
 /// `mip_gap`.
 pub const GOOD_GAP: f64 = 0.01;
 
-/// The time budget of a search whose best plan is within [`GOOD_GAP`]: this many times the
-/// relaxation's own solve, counting the relaxation (issue 15: a whole-lot plan in at most 3x the
-/// LP's time; the final plan re-uses the solve that found it), and never less than
-/// [`MIN_BUDGET`], so small models still search to `mip_gap`.
-pub const BUDGET_FACTOR: f64 = 3.0;
-pub const MIN_BUDGET: Duration = Duration::from_secs(2);
+/// The budget of a search whose best plan is within [`GOOD_GAP`], in LP solves (the relaxation
+/// included): `BUDGET_WORK / nonzeros`, at least [`BUDGET_MIN_SOLVES`]. An LP solve's time grows
+/// with the nonzeros, so this is about the same work on every model: 3 solves on synth L (issue
+/// 15: a whole-lot plan in at most 3x the LP's time; the final plan re-uses the solve that found
+/// it), hundreds on small models, which search on to `mip_gap`. Counted in solves, not seconds,
+/// so a plan does not depend on the machine's load.
+pub const BUDGET_WORK: f64 = 5e5;
+pub const BUDGET_MIN_SOLVES: usize = 3;
 
 /// How far the search went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
     /// The plan is proven within `mip_gap` of the whole-lot optimum.
     Proven,
-    /// The plan is within [`GOOD_GAP`] of the bound and the time budget is spent.
+    /// The plan is within [`GOOD_GAP`] of the bound and the budget is spent.
     Budget,
     /// `CAPPLAN_LOT_NODES` or `CAPPLAN_LOT_SECONDS` stopped it.
     Limit,
@@ -179,7 +181,7 @@ fn finish(
     let note = match found.stop {
         Stop::Proven => None,
         Stop::Budget => Some(format!(
-            "whole-lot search stopped at a gap of {gap:.3}% (within {}%) after {} LP solves, its time budget ({BUDGET_FACTOR}x the relaxation's solve)",
+            "whole-lot search stopped at a gap of {gap:.3}% (within {}%) after {} LP solves, its budget (max({BUDGET_MIN_SOLVES}, {BUDGET_WORK:e} / nonzeros))",
             100.0 * GOOD_GAP,
             found.nodes
         )),
@@ -295,9 +297,8 @@ struct Search<'a> {
     gap: f64,
     limits: Limits,
     started: Instant,
-    budget: Duration,
-    /// Seconds of the last LP solve: the next one is expected to take about as long.
-    last: Duration,
+    /// LP solves allowed once the plan is within GOOD_GAP.
+    budget: usize,
     nodes: usize,
     root_value: f64,
     best: Option<(f64, Vec<f64>, Option<(Vec<Row>, Solved)>)>,
@@ -323,12 +324,10 @@ impl Search<'_> {
     }
 
     /// Whether one more LP solve is worth starting, given the bound `bound`: not once the plan is
-    /// proven, nor once it is within GOOD_GAP and the solve would end past the budget.
+    /// proven, nor once it is within GOOD_GAP and the budget is spent.
     fn may_solve(&self, bound: f64) -> bool {
         let g = self.gap_to(bound);
-        !self.at_limit()
-            && g > self.gap
-            && (g > GOOD_GAP || self.started.elapsed() + self.last <= self.budget)
+        !self.at_limit() && g > self.gap && (g > GOOD_GAP || self.nodes < self.budget)
     }
 
     fn why_stopped(&self, bound: f64) -> Stop {
@@ -341,17 +340,14 @@ impl Search<'_> {
         }
     }
 
-    /// Solves with extra bound rows, counting the node and its time.
+    /// Solves with extra bound rows, counting the node.
     #[allow(clippy::type_complexity)]
     fn relax(
         &mut self,
         bounds: &[(usize, Sense, f64)],
     ) -> Result<Option<(f64, Vec<f64>, Vec<Row>, Solved)>, SolveError> {
-        let t = Instant::now();
-        let r = relax(self.lp, bounds, self.solver);
-        self.last = t.elapsed();
         self.nodes += 1;
-        r
+        relax(self.lp, bounds, self.solver)
     }
 
     fn consider(&mut self, value: f64, x: Vec<f64>, fixed: Option<(Vec<Row>, Solved)>) -> bool {
@@ -516,7 +512,7 @@ pub fn search(
     let Some((root_value, root_x, _, _)) = relax(lp, &[], solver)? else {
         return Err(SolveError::Infeasible);
     };
-    let root_time = started.elapsed();
+    let budget = ((BUDGET_WORK / lp.nonzeros().max(1) as f64) as usize).max(BUDGET_MIN_SOLVES);
     if fractional(integer, &root_x).is_none() {
         return Ok(Found {
             x: root_x,
@@ -534,8 +530,7 @@ pub fn search(
         gap,
         limits,
         started,
-        budget: root_time.mul_f64(BUDGET_FACTOR).max(MIN_BUDGET),
-        last: root_time,
+        budget,
         nodes: 1,
         root_value,
         best: None,
@@ -702,8 +697,7 @@ mod tests {
                 time: Duration::from_secs(60),
             },
             started: Instant::now(),
-            budget: Duration::from_secs(60),
-            last: Duration::ZERO,
+            budget: 100,
             nodes: 0,
             root_value: 275.0,
             best: None,
