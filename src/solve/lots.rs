@@ -347,7 +347,18 @@ impl Search<'_> {
         bounds: &[(usize, Sense, f64)],
     ) -> Result<Option<(f64, Vec<f64>, Vec<Row>, Solved)>, SolveError> {
         self.nodes += 1;
-        relax(self.lp, bounds, self.solver)
+        let t = Instant::now();
+        let r = relax(self.lp, bounds, self.solver);
+        if std::env::var_os("CAPPLAN_LOT_TRACE").is_some() {
+            eprintln!(
+                "lots: solve {} with {} bound rows: {:.2} s, {:?}",
+                self.nodes,
+                bounds.len(),
+                t.elapsed().as_secs_f64(),
+                r.as_ref().map(|o| o.as_ref().map(|s| s.0))
+            );
+        }
+        r
     }
 
     fn consider(&mut self, value: f64, x: Vec<f64>, fixed: Option<(Vec<Row>, Solved)>) -> bool {
@@ -512,6 +523,12 @@ pub fn search(
     let Some((root_value, root_x, _, _)) = relax(lp, &[], solver)? else {
         return Err(SolveError::Infeasible);
     };
+    if std::env::var_os("CAPPLAN_LOT_TRACE").is_some() {
+        eprintln!(
+            "lots: relaxation {root_value} in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     let budget = ((BUDGET_WORK / lp.nonzeros().max(1) as f64) as usize).max(BUDGET_MIN_SOLVES);
     if fractional(integer, &root_x).is_none() {
         return Ok(Found {
