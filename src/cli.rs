@@ -232,9 +232,12 @@ pub enum Command {
     #[command(
         long_about = "Write a synthetic, valid scenario folder with every input family (tranches and cost \
                             curves, perf overrides, annual take-or-pay contracts, power envelopes, forbid and \
-                            first_on share rules). Sizes (months x workloads x providers x regions x SKUs): \
-                            S 12x4x4x2x3, M 36x8x5x4x6, L 86x10x6x6x8, XL 120x20x8x8x12; `capplan validate` prints \
-                            the model size of each."
+                            first_on share rules, reservation options with terms, lead times and lots of 8-72 \
+                            units). Sizes (months x workloads x providers x regions x SKUs): S 12x4x4x2x3, \
+                            M 36x8x5x4x6, L 86x10x6x6x8, XL 120x20x8x8x12; `capplan validate` prints the model \
+                            size of each. By default contracts and reservation terms stay inside calendar years \
+                            (the LP splits by year); --coupled, --long-terms, --overlapping, --minimums and \
+                            --finance (or --v2 for all) couple the months as signed deals do."
     )]
     Synth {
         /// S, M, L or XL.
@@ -243,6 +246,8 @@ pub enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        #[command(flatten)]
+        shape: crate::synth::Options,
         /// The folder to write.
         out: PathBuf,
     },
@@ -298,9 +303,17 @@ pub fn run(cli: Cli) -> Result<()> {
         } => explain(&dir, workload.as_deref(), &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
         Command::Report { out } => report::rerender(&out),
-        Command::Synth { size, seed, out } => {
-            report::write_folder_guarded(&out, None, false, &crate::synth::files(size, seed))
-        }
+        Command::Synth {
+            size,
+            seed,
+            shape,
+            out,
+        } => report::write_folder_guarded(
+            &out,
+            None,
+            false,
+            &crate::synth::files_with(size, seed, shape),
+        ),
         Command::Commit {
             dir,
             samples,

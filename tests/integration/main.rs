@@ -17,6 +17,7 @@ mod reference;
 mod reports;
 mod slurm;
 mod sweep;
+mod synth;
 mod trust;
 mod uncertainty;
 mod util;
