@@ -64,6 +64,10 @@ pub enum Command {
         /// LP solver; highs and microlp need the cargo features of the same name.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
+        /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
+        #[arg(long, value_name = "GAP", value_parser = parse_mip_gap)]
+        mip_gap: Option<f64>,
         /// Also price every clause: re-solve without each rule and contract, and each first_on rule
         /// under each reading (priority, window, share); writes clauses.csv.
         #[arg(long)]
@@ -109,6 +113,10 @@ pub enum Command {
         force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
+        /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
+        #[arg(long, value_name = "GAP", value_parser = parse_mip_gap)]
+        mip_gap: Option<f64>,
         /// Solve every sample from scratch even when warm starts are available (to measure them).
         #[arg(long)]
         cold: bool,
@@ -147,6 +155,10 @@ pub enum Command {
         force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
+        /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
+        #[arg(long, value_name = "GAP", value_parser = parse_mip_gap)]
+        mip_gap: Option<f64>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -192,6 +204,10 @@ pub enum Command {
         force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
+        /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
+        #[arg(long, value_name = "GAP", value_parser = parse_mip_gap)]
+        mip_gap: Option<f64>,
         /// Also write every case's full report folder, as cases/<case>/.
         #[arg(long)]
         keep_plans: bool,
@@ -321,8 +337,9 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             force,
             solver,
+            mip_gap,
             quiet,
-        } => commit(&dir, samples, seed, out, force, solver, quiet),
+        } => commit(&dir, samples, seed, out, force, solver, mip_gap, quiet),
         Command::Simulate {
             dir,
             samples,
@@ -330,14 +347,15 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             force,
             solver,
+            mip_gap,
             cold,
             shard,
             quiet,
         } => match shard {
-            Some(shard) => {
-                simulate_shard(&dir, samples, seed, out, force, solver, cold, shard, quiet)
-            }
-            None => simulate(&dir, samples, seed, out, force, solver, cold, quiet),
+            Some(shard) => simulate_shard(
+                &dir, samples, seed, out, force, solver, mip_gap, cold, shard, quiet,
+            ),
+            None => simulate(&dir, samples, seed, out, force, solver, mip_gap, cold, quiet),
         },
         Command::Sweep {
             dir,
@@ -345,10 +363,13 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             force,
             solver,
+            mip_gap,
             keep_plans,
             shard,
             quiet,
-        } => sweep(&dir, &cases, out, force, solver, keep_plans, shard, quiet),
+        } => sweep(
+            &dir, &cases, out, force, solver, mip_gap, keep_plans, shard, quiet,
+        ),
         Command::Merge {
             parts,
             out,
@@ -361,17 +382,19 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             force,
             solver,
+            mip_gap,
             price_clauses,
             quiet,
             export_mps,
             shard,
         } => match shard {
-            Some(shard) => clauses_shard(&dir, out, force, solver, shard, quiet),
+            Some(shard) => clauses_shard(&dir, out, force, solver, mip_gap, shard, quiet),
             None => plan(
                 &dir,
                 out,
                 force,
                 solver,
+                mip_gap,
                 price_clauses,
                 quiet,
                 export_mps.as_deref(),
@@ -420,6 +443,7 @@ fn simulate(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     cold: bool,
     quiet: bool,
 ) -> Result<()> {
@@ -427,7 +451,7 @@ fn simulate(
     if samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
-    let sc = crate::load(dir)?;
+    let sc = load(dir, mip_gap)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-simulate", sc.name)));
     report::output::check_folder_target(&out, Some(dir), force)?;
     let solution = crate::solve(&sc, solver)?;
@@ -450,6 +474,7 @@ fn simulate(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn commit(
     dir: &Path,
     samples: u64,
@@ -457,13 +482,14 @@ fn commit(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     quiet: bool,
 ) -> Result<()> {
     require_built(solver)?;
     if samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
-    let sc = crate::load(dir)?;
+    let sc = load(dir, mip_gap)?;
     if !sc.contracts.iter().any(|c| c.sizable) {
         return Err(Error::Usage(format!(
             "{}: no contract is marked sizable=true in contracts.csv, so there is nothing to size",
@@ -533,12 +559,13 @@ fn plan(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     price_clauses: bool,
     quiet: bool,
     export_mps: Option<&Path>,
 ) -> Result<()> {
     require_built(solver)?;
-    let sc = crate::load(dir)?;
+    let sc = load(dir, mip_gap)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
     report::output::check_folder_target(&out, Some(dir), force)?;
     if let Some(path) = export_mps {
@@ -587,12 +614,45 @@ fn plan(
 }
 
 /// The options of a simulate run that change its result, for the shard manifest.
-fn simulate_arguments(samples: u64, solver: SolverChoice, cold: bool) -> Vec<String> {
-    vec![
+fn simulate_arguments(
+    samples: u64,
+    solver: SolverChoice,
+    mip_gap: Option<f64>,
+    cold: bool,
+) -> Vec<String> {
+    let mut args = vec![
         format!("--samples={samples}"),
         format!("--solver={}", solver.name()),
         format!("--cold={cold}"),
-    ]
+    ];
+    args.extend(mip_gap_argument(mip_gap));
+    args
+}
+
+/// `--mip-gap=G` for a shard manifest when given (left out otherwise, so manifests without it
+/// stay as they were); the merge applies it to the plan it solves.
+fn mip_gap_argument(mip_gap: Option<f64>) -> Option<String> {
+    mip_gap.map(|g| format!("--mip-gap={g:e}"))
+}
+
+/// Parses `--mip-gap`: a relative gap in [0, 1).
+fn parse_mip_gap(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(g) if (0.0..1.0).contains(&g) => Ok(g),
+        Ok(g) => Err(format!(
+            "{g} is not a relative gap in [0, 1) (1e-4 = 0.01%)"
+        )),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+/// Loads a scenario folder; `--mip-gap` overrides its settings mip_gap.
+fn load(dir: &Path, mip_gap: Option<f64>) -> Result<crate::scenario::Scenario> {
+    let mut sc = crate::load(dir)?;
+    if let Some(g) = mip_gap {
+        sc.mip_gap = g;
+    }
+    Ok(sc)
 }
 
 fn argument<'a>(m: &'a Manifest, name: &str) -> Option<&'a str> {
@@ -615,6 +675,7 @@ fn simulate_shard(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     cold: bool,
     shard: Shard,
     quiet: bool,
@@ -623,7 +684,7 @@ fn simulate_shard(
     if samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
-    let sc = crate::load(dir)?;
+    let sc = load(dir, mip_gap)?;
     let out = part_out(out, &sc.name, "simulate", shard);
     report::output::check_folder_target(&out, Some(dir), force)?;
     // The plan itself is solved once, by the merge: a shard computes only its samples.
@@ -633,7 +694,7 @@ fn simulate_shard(
     let manifest = Manifest::new(
         "simulate",
         dir,
-        simulate_arguments(samples, solver, cold),
+        simulate_arguments(samples, solver, mip_gap, cold),
         Some(seed),
         samples,
         shard,
@@ -663,21 +724,25 @@ fn clauses_shard(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     shard: Shard,
     quiet: bool,
 ) -> Result<()> {
     require_built(solver)?;
-    let sc = crate::load(dir)?;
+    let sc = load(dir, mip_gap)?;
     let out = part_out(out, &sc.name, "plan", shard);
     report::output::check_folder_target(&out, Some(dir), force)?;
     let objectives = crate::analysis::clauses::objectives(&sc, solver, quiet, shard);
     let manifest = Manifest::new(
         "plan",
         dir,
-        vec![
+        [
             "--price-clauses=true".into(),
             format!("--solver={}", solver.name()),
-        ],
+        ]
+        .into_iter()
+        .chain(mip_gap_argument(mip_gap))
+        .collect(),
         None,
         crate::analysis::clauses::variant_count(&sc),
         shard,
@@ -707,13 +772,19 @@ fn sweep(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     keep_plans: bool,
     shard: Option<Shard>,
     quiet: bool,
 ) -> Result<()> {
     use crate::analysis::sweep;
     require_built(solver)?;
-    let prepared = sweep::prepare(dir, cases)?;
+    let mut prepared = sweep::prepare(dir, cases)?;
+    if let Some(g) = mip_gap {
+        for p in &mut prepared {
+            p.scenario.mip_gap = g;
+        }
+    }
     let name = prepared[0].scenario.name.clone();
     let out = match shard {
         Some(shard) => part_out(out, &name, "sweep", shard),
@@ -735,11 +806,14 @@ fn sweep(
             let manifest = Manifest::new(
                 "sweep",
                 dir,
-                vec![
+                [
                     format!("--cases-hash={}", shard::file_hash(cases)?),
                     format!("--solver={}", solver.name()),
                     format!("--keep-plans={keep_plans}"),
-                ],
+                ]
+                .into_iter()
+                .chain(mip_gap_argument(mip_gap))
+                .collect(),
                 None,
                 prepared.len() as u64,
                 shard,
@@ -785,7 +859,11 @@ fn merge(parts: &[PathBuf], out: &Path, force: bool, quiet: bool) -> Result<()> 
                 .and_then(|s| <SolverChoice as clap::ValueEnum>::from_str(s, true).ok())
                 .ok_or_else(|| Error::Usage("the manifests name no known --solver".into()))?;
             require_built(solver)?;
-            let sc = crate::load(dir)?;
+            let mip_gap = match argument(&m, "--mip-gap") {
+                Some(g) => Some(parse_mip_gap(g).map_err(Error::Usage)?),
+                None => None,
+            };
+            let sc = load(dir, mip_gap)?;
             let solution = crate::solve(&sc, solver)?;
             let mut metrics = report::metrics::compute(&sc, &solution);
             if m.command == "simulate" {

@@ -224,7 +224,22 @@ impl Scaling {
     /// With `geometric`, each row's factor is the geometric mean of its smallest and largest
     /// scaled coefficient, else the largest.
     pub fn of(lp: &Lp, objective: &[f64], median: bool, geometric: bool) -> Scaling {
-        let col: Vec<f64> = lp.magnitude.iter().map(|&m| power_of_two(m)).collect();
+        Scaling::with_unscaled(lp, objective, median, geometric, &[])
+    }
+
+    /// As [`Scaling::of`], with the `unscaled` columns at factor 1: a whole column stays whole
+    /// only in its own units (a MIP's integer columns).
+    pub fn with_unscaled(
+        lp: &Lp,
+        objective: &[f64],
+        median: bool,
+        geometric: bool,
+        unscaled: &[usize],
+    ) -> Scaling {
+        let mut col: Vec<f64> = lp.magnitude.iter().map(|&m| power_of_two(m)).collect();
+        for &j in unscaled {
+            col[j] = 1.0;
+        }
         let row = lp
             .rows
             .iter()

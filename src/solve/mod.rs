@@ -5,6 +5,8 @@ pub mod backend;
 pub mod decompose;
 pub mod diagnose;
 pub mod lots;
+#[cfg(feature = "highs")]
+pub mod mip_highs;
 pub mod mps;
 pub mod simplex;
 pub mod verify;
@@ -79,6 +81,10 @@ pub fn solve_model(model: &mut Model, solver: SolverChoice) -> Result<Solved, So
     }
     let integer = model.lp.integer.clone();
     let gap = model.lp.mip_gap;
+    #[cfg(feature = "highs")]
+    if solver == SolverChoice::Highs {
+        return mip_highs::solve_whole(&mut model.lp, &integer, gap);
+    }
     lots::solve_whole(&mut model.lp, &integer, gap, solver)
 }
 

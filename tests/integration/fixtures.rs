@@ -20,7 +20,7 @@ fn cases() -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-fn expected(dir: &Path) -> Value {
+pub(super) fn expected(dir: &Path) -> Value {
     let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
     serde_json::from_str(&text).expect("expected.json is JSON")
 }
@@ -31,11 +31,11 @@ fn num(v: &Value, key: &str) -> f64 {
         .unwrap_or_else(|| panic!("expected.json: {key} missing"))
 }
 
-/// Compares one optimal fixture; returns the problems found.
-fn check_optimal(dir: &Path, exp: &Value) -> Vec<String> {
+/// Compares one optimal fixture solved by `solver`; returns the problems found.
+pub(super) fn check_optimal(dir: &Path, exp: &Value, solver: SolverChoice) -> Vec<String> {
     let mut bad = Vec::new();
     let sc = capplan::load(dir).expect("fixture is valid input");
-    let sol = match capplan::solve(&sc, SolverChoice::Clarabel) {
+    let sol = match capplan::solve(&sc, solver) {
         Ok(s) => s,
         Err(e) => return vec![format!("did not solve: {e}")],
     };
@@ -411,7 +411,7 @@ fn every_fixture_matches_its_hand_computed_optimum() {
     for dir in &cases {
         let exp = expected(dir);
         let problems = match exp["status"].as_str() {
-            Some("optimal") => check_optimal(dir, &exp),
+            Some("optimal") => check_optimal(dir, &exp, SolverChoice::Clarabel),
             Some("infeasible") => check_infeasible(dir, &exp),
             other => vec![format!("unknown status {other:?}")],
         };

@@ -9,6 +9,7 @@ mod explain;
 mod extremes;
 mod fixtures;
 mod fuzz;
+mod mip_highs;
 mod money;
 mod new_user;
 mod odd_inputs;
