@@ -355,8 +355,11 @@ impl Explanation {
             }
         }
         wanted.sort_by(|a, b| {
-            b.2.cmp(&a.2)
-                .then(self.reserved[b.0].starts[b.1].start.cmp(&self.reserved[a.0].starts[a.1].start))
+            b.2.cmp(&a.2).then(
+                self.reserved[b.0].starts[b.1]
+                    .start
+                    .cmp(&self.reserved[a.0].starts[a.1].start),
+            )
         });
         wanted.truncate(EXACT_STARTS);
         for (i, k, _) in wanted {
@@ -400,7 +403,10 @@ fn one_more_lot(
     }
     for row in &mut lp.rows {
         match row.name {
-            RowName::LotFix { option: o, start: s } if o == option && s == start => row.rhs += 1.0,
+            RowName::LotFix {
+                option: o,
+                start: s,
+            } if o == option && s == start => row.rhs += 1.0,
             RowName::MaxLots { option: o } if o == option => row.rhs += 1.0,
             _ => {}
         }

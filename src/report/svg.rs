@@ -501,7 +501,13 @@ const GANTT_ROW: f64 = 24.0;
 /// inside the horizon and hatched after it (the commitment left after the horizon), with a dashed
 /// line at the horizon's end. Each bar's group carries its months (`data-sign-by`, `data-start`,
 /// `data-end`) and lots for readers of the source and tests.
-pub fn gantt(id: &str, title: &str, labels: &[String], bars: &[GanttBar], horizon: usize) -> String {
+pub fn gantt(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    bars: &[GanttBar],
+    horizon: usize,
+) -> String {
     let n = labels.len().max(1);
     let height = TOP + GANTT_ROW * bars.len().max(1) as f64 + BOTTOM + 18.0;
     let plot_w = W - GANTT_LEFT - 20.0;
@@ -547,7 +553,9 @@ pub fn gantt(id: &str, title: &str, labels: &[String], bars: &[GanttBar], horizo
         options.sort();
         options.dedup();
         bars.iter()
-            .map(|b| PALETTE[options.iter().position(|o| *o == b.option).unwrap_or(0) % PALETTE.len()])
+            .map(|b| {
+                PALETTE[options.iter().position(|o| *o == b.option).unwrap_or(0) % PALETTE.len()]
+            })
             .collect()
     };
     for (r, b) in bars.iter().enumerate() {
