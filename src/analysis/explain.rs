@@ -221,8 +221,9 @@ fn reserved_options(sc: &Scenario, sol: &Solution, w: WorkloadId, t: usize) -> V
         }
         let mut reserved = vec![0.0; sc.periods];
         for l in sol.lots.iter().filter(|l| l.option == option) {
-            for m in l.start..(l.start + res.term_months).min(sc.periods) {
-                reserved[m] += l.lots * res.lot_units;
+            let end = (l.start + res.term_months).min(sc.periods);
+            for r in &mut reserved[l.start..end] {
+                *r += l.lots * res.lot_units;
             }
         }
         let mut used = vec![0.0; sc.periods];

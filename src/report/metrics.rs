@@ -494,8 +494,9 @@ fn reservation_rows(
     let mut used = vec![vec![0.0; sc.periods]; sc.reservations.len()];
     for l in &sol.lots {
         let r = &sc.reservations[l.option.0];
-        for t in l.start..(l.start + r.term_months).min(sc.periods) {
-            reserved[l.option.0][t] += l.lots * r.lot_units;
+        let end = (l.start + r.term_months).min(sc.periods);
+        for units in &mut reserved[l.option.0][l.start..end] {
+            *units += l.lots * r.lot_units;
         }
     }
     for a in &sol.allocations {
