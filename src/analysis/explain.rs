@@ -344,7 +344,6 @@ impl Explanation {
     /// starts (those with lots first, then the latest); the others keep only the dual bound.
     pub fn price_lots_exactly(
         &mut self,
-        sc: &Scenario,
         model: &Model,
         sol: &Solution,
         solver: crate::solve::SolverChoice,
@@ -367,7 +366,7 @@ impl Explanation {
             let option = self.reserved[i].option;
             let start = self.reserved[i].starts[k].start;
             self.reserved[i].starts[k].exact_value =
-                one_more_lot(sc, model, sol, option, start, solver).map(|v| sol.objective_usd - v);
+                one_more_lot(model, sol, option, start, solver).map(|v| sol.objective_usd - v);
         }
     }
 }
@@ -375,7 +374,6 @@ impl Explanation {
 /// The objective of the plan with one more lot of `option` starting in `start`, every other lot
 /// held; `None` when that plan cannot be solved.
 fn one_more_lot(
-    sc: &Scenario,
     model: &Model,
     sol: &Solution,
     option: ReservationId,
@@ -384,7 +382,8 @@ fn one_more_lot(
 ) -> Option<f64> {
     use crate::model::{Sense, Var};
     let mut lp = model.lp.clone();
-    let _ = sc;
+    // Every lot is held below: what is left is an LP.
+    lp.integer.clear();
     // Hold every lot at the plan's value (a whole-lot plan already has these rows).
     let fixed: Vec<usize> = lp
         .rows

@@ -89,9 +89,7 @@ pub fn solve(lp: &Lp, objective: &[f64], maximise: bool) -> Result<LpOutcome, So
             }
         }
     }
-    let mut cost: Vec<f64> = (0..n)
-        .map(|j| sign * objective[j] * scaling.col[j])
-        .collect();
+    let mut cost: Vec<f64> = (0..n).map(|j| sign * objective[j] * scaling.col[j]).collect();
     let mut kind = vec![Kind::Structural; n];
     let mut start = vec![usize::MAX; m];
     for (i, row) in lp.rows.iter().enumerate() {

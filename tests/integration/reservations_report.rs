@@ -267,7 +267,7 @@ fn explain_shows_reserved_vs_used_why_idle_and_one_more_lot() {
     let (model, sol) = capplan::solve_with_model(&sc, SolverChoice::Clarabel).unwrap();
     let w = sc.workload_id("train").unwrap();
     let mut e = capplan::analysis::explain::explain(&sc, &model, &sol, w, 1);
-    e.price_lots_exactly(&sc, &model, &sol, SolverChoice::Clarabel);
+    e.price_lots_exactly(&model, &sol, SolverChoice::Clarabel);
     assert_eq!(e.reserved.len(), 1);
     let r = &e.reserved[0];
     assert!(close(r.reserved, 72.0, 1e-9) && close(r.used, 50.0, 1e-6));
