@@ -426,10 +426,11 @@ fn explain(dir: &Path, workload: Option<&str>, period: &str, solver: SolverChoic
     })?;
     let (model, sol) = crate::solve_with_model(&sc, solver)?;
     match w {
-        Some(w) => print!(
-            "{}",
-            crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
-        ),
+        Some(w) => {
+            let mut e = crate::analysis::explain::explain(&sc, &model, &sol, w, t);
+            e.price_lots_exactly(&model, &sol, solver);
+            print!("{}", e.render())
+        }
         None => print!("{}", crate::analysis::cash::explain_month(&sc, &sol, t)),
     }
     Ok(())

@@ -16,6 +16,7 @@ mod odd_inputs;
 mod out_safety;
 mod reference;
 mod reports;
+mod reservations_report;
 mod slurm;
 mod sweep;
 mod synth;
