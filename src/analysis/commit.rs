@@ -868,3 +868,54 @@ fn refuse_overlapping_sizable(sc: &Scenario) -> Result<(), SolveError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn racks() -> Scenario {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/uncertainty/racks");
+        crate::load(&dir).expect("racks fixture")
+    }
+
+    /// Sign-by is the start less the lead time; here-and-now is sign-by at or before decide_by.
+    #[test]
+    fn sign_by_counts_the_lead_time() {
+        let mut sc = racks();
+        let rack = ReservationId(0);
+        assert_eq!(sc.reservations[0].lead_months, 1);
+        assert_eq!((sign_by(&sc, rack, 1), sign_by(&sc, rack, 2)), (0, 1));
+        assert!(here_and_now(&sc, rack, 1) && !here_and_now(&sc, rack, 2));
+        sc.reservations[0].lead_months = 2;
+        assert!(here_and_now(&sc, rack, 2), "sign-by 2026-01 with a two-month lead");
+    }
+
+    /// The shared lot column appears once, in every block's rows, and is charged once.
+    #[test]
+    fn a_here_and_now_lot_is_one_column_charged_once() {
+        let sc = racks();
+        let mut lp = Lp::default();
+        let first = FirstStage::add(&sc, &mut lp);
+        let j = first.lot_column(&sc, ReservationId(0), 1).expect("February is decided now");
+        assert!(first.lot_column(&sc, ReservationId(0), 2).is_none());
+        for i in 0..3 {
+            let s = sample::scenario(&sc, 1, i);
+            let m = model::build(&s, false);
+            append_block(&mut lp, &s, &m, &first, 1.0 / 3.0);
+        }
+        // 300 a lot (20 units at 1.50 for 10 hours), not 100 per block.
+        assert!((lp.cost[j] - 300.0).abs() < 1e-9, "{}", lp.cost[j]);
+        let rows = lp
+            .rows
+            .iter()
+            .filter(|r| matches!(r.name, RowName::Reserved { t: 1, .. }) && r.terms.iter().any(|t| t.0 == j))
+            .count();
+        assert_eq!(rows, 3, "one reserved-capacity row per sample block");
+        // The March lots are each block's own column, charged at 1/3.
+        let march: Vec<usize> = (0..lp.vars.len())
+            .filter(|&c| matches!(lp.vars[c], Var::Lots { start: 2, .. }))
+            .collect();
+        assert_eq!(march.len(), 3);
+        assert!(march.iter().all(|&c| (lp.cost[c] - 100.0).abs() < 1e-9));
+    }
+}
