@@ -74,6 +74,8 @@ pub struct CommitStudy {
     pub expected_cost_usd: f64,
     /// With whole here-and-now lots: a proven lower bound on the SAA optimum.
     pub bound_usd: Option<f64>,
+    /// The sizing solve's note (e.g. a whole-lot search stopped at its limit).
+    pub note: Option<String>,
     /// All evaluated on fresh samples (not the ones the decisions were sized on).
     pub risk_recommended: Risk,
     pub evaluated_recommended: Evaluated,
@@ -164,7 +166,13 @@ pub fn here_and_now(sc: &Scenario, option: ReservationId, start: usize) -> bool 
 /// Appends sample `sc`'s plan to `total`, scaled by `weight`, with sizable contracts turned into
 /// savings plans whose commitment columns are `first.k`, and here-and-now lots on the shared
 /// columns `first.lots` (their cost set once, unweighted). Returns the block's first own column.
-fn append_block(total: &mut Lp, sc: &Scenario, m: &Model, first: &FirstStage, weight: f64) -> usize {
+fn append_block(
+    total: &mut Lp,
+    sc: &Scenario,
+    m: &Model,
+    first: &FirstStage,
+    weight: f64,
+) -> usize {
     let lp = &m.lp;
     let k = &first.k;
     let off = total.vars.len();
@@ -359,7 +367,12 @@ fn evaluate(
     }
     for &(option, start, lots) in &decision.lots {
         if let Some(j) = first.lot_column(sc, option, start) {
-            lp.add_row(RowName::LotFix { option, start }, vec![(j, 1.0)], Sense::Eq, lots);
+            lp.add_row(
+                RowName::LotFix { option, start },
+                vec![(j, 1.0)],
+                Sense::Eq,
+                lots,
+            );
         }
     }
     let off = append_block(&mut lp, &s, &m, &first, 1.0);
@@ -402,7 +415,7 @@ fn solve_first_stage(
     sc: &Scenario,
     blocks: &[(Scenario, Model)],
     solver: SolverChoice,
-) -> Result<(Decision, f64, Option<f64>), SolveError> {
+) -> Result<(Decision, f64, Option<f64>, Option<String>), SolveError> {
     let mut lp = Lp::default();
     let first = FirstStage::add(sc, &mut lp);
     let weight = 1.0 / blocks.len() as f64;
@@ -433,7 +446,9 @@ fn solve_first_stage(
         .map(|&(o, s, j)| {
             let v = x[j].max(0.0);
             // Whole lots are exact whole numbers (`solve_whole` fixes them); LP noise is cleared.
-            let v = if !integer.is_empty() || (v - v.round()).abs() <= solve::lots::WHOLE * v.max(1.0) {
+            let v = if !integer.is_empty()
+                || (v - v.round()).abs() <= solve::lots::WHOLE * v.max(1.0)
+            {
                 v.round()
             } else {
                 v
@@ -441,7 +456,12 @@ fn solve_first_stage(
             (o, s, v)
         })
         .collect();
-    Ok((Decision { commit_usd, lots }, objective, solved.bound_usd))
+    Ok((
+        Decision { commit_usd, lots },
+        objective,
+        solved.bound_usd,
+        solved.outcome.note,
+    ))
 }
 
 /// Sizes the sizable commitments and the here-and-now lots on samples `0..n` of `seed`, then
@@ -455,11 +475,11 @@ pub fn run(
     quiet: bool,
 ) -> Result<CommitStudy, SolveError> {
     let sizable = sc.contracts.iter().any(|c| c.sizable);
-    let lots_now = sc
-        .reservations
-        .iter()
-        .enumerate()
-        .any(|(o, r)| r.starts.iter().any(|&s| here_and_now(sc, ReservationId(o), s)));
+    let lots_now = sc.reservations.iter().enumerate().any(|(o, r)| {
+        r.starts
+            .iter()
+            .any(|&s| here_and_now(sc, ReservationId(o), s))
+    });
     if !sizable && !lots_now {
         return Err(SolveError::Failed(
             "no contract is marked sizable in contracts.csv and no reservation start must be signed by \
@@ -479,7 +499,7 @@ pub fn run(
         })
         .collect();
     bar.inc(n);
-    let (recommended, expected_cost_usd, bound_usd) = solve_first_stage(sc, &blocks, solver)?;
+    let (recommended, expected_cost_usd, bound_usd, note) = solve_first_stage(sc, &blocks, solver)?;
     drop(blocks);
     bar.inc(n);
     // The deterministic plan: the same model on the mean demand (the scenario as written).
@@ -573,6 +593,7 @@ pub fn run(
             .collect(),
         expected_cost_usd,
         bound_usd,
+        note,
         risk_recommended,
         evaluated_recommended,
         risk_as_signed,
@@ -721,6 +742,9 @@ pub fn render(
             .map(|b| format!(" (proven lower bound {})", usd(b)))
             .unwrap_or_default()
     ));
+    if let Some(n) = &study.note {
+        md.push_str(&format!("Note: {n}.\n\n"));
+    }
     let infeasible = |e: &Evaluated| {
         if e.infeasible > 0 {
             format!(" ({} samples without a plan left out)", e.infeasible)
@@ -733,7 +757,10 @@ pub fn render(
         usd(study.evaluated_recommended.expected_cost_usd),
         infeasible(&study.evaluated_recommended)
     ));
-    if let (Some(d), Some(v)) = (&study.evaluated_deterministic, study.value_of_uncertainty_usd()) {
+    if let (Some(d), Some(v)) = (
+        &study.evaluated_deterministic,
+        study.value_of_uncertainty_usd(),
+    ) {
         md.push_str(&format!(
             "; deterministic plan's first stage **{}**{}. Value of planning under uncertainty (deterministic \
              minus recommended): **{}**.\n\n",
@@ -762,7 +789,8 @@ pub fn render(
             rows.push((
                 "deterministic",
                 r,
-                rec.and_then(|r| r.deterministic_usd).unwrap_or(c.commit_usd),
+                rec.and_then(|r| r.deterministic_usd)
+                    .unwrap_or(c.commit_usd),
             ));
         }
         for (label, risk, level) in rows {
@@ -826,7 +854,10 @@ pub fn render(
             Figure::Usd(study.evaluated_recommended.expected_cost_usd),
         ),
     ];
-    if let (Some(d), Some(v)) = (&study.evaluated_deterministic, study.value_of_uncertainty_usd()) {
+    if let (Some(d), Some(v)) = (
+        &study.evaluated_deterministic,
+        study.value_of_uncertainty_usd(),
+    ) {
         figures.push((
             "expected cost of the deterministic plan's first stage on fresh samples (present value, USD)".into(),
             Figure::Usd(d.expected_cost_usd),
@@ -874,7 +905,8 @@ mod tests {
     use super::*;
 
     fn racks() -> Scenario {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/uncertainty/racks");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/uncertainty/racks");
         crate::load(&dir).expect("racks fixture")
     }
 
@@ -887,7 +919,10 @@ mod tests {
         assert_eq!((sign_by(&sc, rack, 1), sign_by(&sc, rack, 2)), (0, 1));
         assert!(here_and_now(&sc, rack, 1) && !here_and_now(&sc, rack, 2));
         sc.reservations[0].lead_months = 2;
-        assert!(here_and_now(&sc, rack, 2), "sign-by 2026-01 with a two-month lead");
+        assert!(
+            here_and_now(&sc, rack, 2),
+            "sign-by 2026-01 with a two-month lead"
+        );
     }
 
     /// The shared lot column appears once, in every block's rows, and is charged once.
@@ -896,7 +931,9 @@ mod tests {
         let sc = racks();
         let mut lp = Lp::default();
         let first = FirstStage::add(&sc, &mut lp);
-        let j = first.lot_column(&sc, ReservationId(0), 1).expect("February is decided now");
+        let j = first
+            .lot_column(&sc, ReservationId(0), 1)
+            .expect("February is decided now");
         assert!(first.lot_column(&sc, ReservationId(0), 2).is_none());
         for i in 0..3 {
             let s = sample::scenario(&sc, 1, i);
@@ -908,7 +945,9 @@ mod tests {
         let rows = lp
             .rows
             .iter()
-            .filter(|r| matches!(r.name, RowName::Reserved { t: 1, .. }) && r.terms.iter().any(|t| t.0 == j))
+            .filter(|r| {
+                matches!(r.name, RowName::Reserved { t: 1, .. }) && r.terms.iter().any(|t| t.0 == j)
+            })
             .count();
         assert_eq!(rows, 3, "one reserved-capacity row per sample block");
         // The March lots are each block's own column, charged at 1/3.

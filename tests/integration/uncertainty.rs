@@ -210,9 +210,15 @@ fn here_and_now_lots_match_the_rack_newsvendor() {
             })
             .collect(),
     );
-    assert!(close(study.expected_cost_usd, saa, 1e-6), "{} vs {saa}", study.expected_cost_usd);
+    assert!(
+        close(study.expected_cost_usd, saa, 1e-6),
+        "{} vs {saa}",
+        study.expected_cost_usd
+    );
     let bound = study.bound_usd.expect("whole lots carry a bound");
-    assert!(bound <= study.expected_cost_usd * (1.0 + 1e-9) && bound >= saa * (1.0 - sc.mip_gap) - 1e-6);
+    assert!(
+        bound <= study.expected_cost_usd * (1.0 + 1e-9) && bound >= saa * (1.0 - sc.mip_gap) - 1e-6
+    );
     // Fresh samples 10..20, each with its own recourse.
     let fresh = |lots: f64| {
         mean(
@@ -231,8 +237,15 @@ fn here_and_now_lots_match_the_rack_newsvendor() {
     let got = study.evaluated_deterministic.unwrap().expected_cost_usd;
     assert!(close(got, det, 1e-6), "deterministic {got} vs {det}");
     let vss = study.value_of_uncertainty_usd().unwrap();
-    assert!((vss - (det - rec)).abs() <= 1e-6 * det, "{vss} vs {}", det - rec);
-    assert!(study.risk_as_signed.is_none(), "nothing sizable: no as-signed study");
+    assert!(
+        (vss - (det - rec)).abs() <= 1e-6 * det,
+        "{vss} vs {}",
+        det - rec
+    );
+    assert!(
+        study.risk_as_signed.is_none(),
+        "nothing sizable: no as-signed study"
+    );
     assert_eq!(study.risk_deterministic.as_ref().unwrap().samples, 10);
 }
 
@@ -243,7 +256,11 @@ fn a_start_signed_after_decide_by_stays_recourse() {
     let mut sc = load("racks");
     let rack = capplan::scenario::ReservationId(0);
     assert_eq!(sc.decide_by, 0, "default: the horizon start");
-    assert_eq!(sc.reservations[0].starts, vec![1, 2], "January's sign-by is before the horizon");
+    assert_eq!(
+        sc.reservations[0].starts,
+        vec![1, 2],
+        "January's sign-by is before the horizon"
+    );
     assert!(commit::here_and_now(&sc, rack, 1));
     assert!(!commit::here_and_now(&sc, rack, 2));
     sc.decide_by = 1;
@@ -258,7 +275,10 @@ fn a_start_signed_after_decide_by_stays_recourse() {
     let month = |t| (0..n).map(|i| rack_demand(&sc, i, t)).collect::<Vec<_>>();
     assert_eq!(
         by_start,
-        vec![(1, 0, rack_lots(&month(1)), 5.0), (2, 1, rack_lots(&month(2)), 5.0)]
+        vec![
+            (1, 0, rack_lots(&month(1)), 5.0),
+            (2, 1, rack_lots(&month(2)), 5.0)
+        ]
     );
 }
 
@@ -272,7 +292,11 @@ fn continuous_here_and_now_lots_cover_the_fractile() {
     feb.sort_by(f64::total_cmp);
     let study = commit::run(&sc, 1, 10, SolverChoice::Clarabel, true).unwrap();
     let got = study.lots[0].recommended_lots;
-    assert!(close(got, feb[2] / 20.0, 1e-5), "{got} vs {}", feb[2] / 20.0);
+    assert!(
+        close(got, feb[2] / 20.0, 1e-5),
+        "{got} vs {}",
+        feb[2] / 20.0
+    );
     assert!(close(study.lots[0].deterministic_lots, 5.0, 1e-6));
     assert!(study.bound_usd.is_none());
 }
@@ -284,7 +308,9 @@ fn decide_by_is_a_month_inside_the_horizon() {
     let src = fixtures().join("uncertainty/racks");
     let work = workdir();
     let copy = |value: &str| {
-        let dir = work.path().join(format!("racks-{}", value.replace(['/', ' '], "_")));
+        let dir = work
+            .path()
+            .join(format!("racks-{}", value.replace(['/', ' '], "_")));
         std::fs::create_dir_all(&dir).unwrap();
         for e in std::fs::read_dir(&src).unwrap() {
             let p = e.unwrap().path();
@@ -302,8 +328,14 @@ fn decide_by_is_a_month_inside_the_horizon() {
     let sc = capplan::load(&copy("2026-02")).unwrap();
     assert_eq!(sc.decide_by, 1);
     for (value, message) in [
-        ("2027-01", "settings.csv:3: value: decide_by 2027-01 is outside the horizon 2026-01..2026-03"),
-        ("2025-12", "settings.csv:3: value: decide_by 2025-12 is outside the horizon 2026-01..2026-03"),
+        (
+            "2027-01",
+            "settings.csv:3: value: decide_by 2027-01 is outside the horizon 2026-01..2026-03",
+        ),
+        (
+            "2025-12",
+            "settings.csv:3: value: decide_by 2025-12 is outside the horizon 2026-01..2026-03",
+        ),
         ("2026-13", "settings.csv:3: value: decide_by"),
     ] {
         let o = run(&["validate", copy(value).to_str().unwrap()]);
@@ -342,7 +374,10 @@ fn commit_command_writes_the_here_and_now_lots() {
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(md.contains("Value of planning under uncertainty"), "{md}");
     let risk = std::fs::read_to_string(out.join("risk.csv")).unwrap();
-    assert!(risk.contains("deterministic") && !risk.contains("as_signed"), "{risk}");
+    assert!(
+        risk.contains("deterministic") && !risk.contains("as_signed"),
+        "{risk}"
+    );
 }
 
 /// Warm-started HiGHS sweeps (with `--features highs`) give the same costs and shortfall
