@@ -128,14 +128,17 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// How much to commit: size the contracts marked sizable against sampled demand.
+    /// How much to commit: size sizable contracts and reservation lots to sign now against sampled demand.
     #[command(
-        long_about = "Size every contract marked sizable=true in contracts.csv as a two-stage stochastic LP \
-                            (sample average approximation): the commitments are decided first, then each demand \
-                            sample's allocation. A sizable contract works like a savings plan: the commitment is owed \
-                            whatever happens, usage up to it gets the discount, usage beyond it is at list price. \
-                            Writes commitments.csv (as signed vs recommended), risk.csv (the simulate risk table for \
-                            both, on fresh samples) and summary.md."
+        long_about = "Size every contract marked sizable=true in contracts.csv, and the lots of every reservation \
+                            start whose sign-by month is at or before settings decide_by (default the horizon start), \
+                            as a two-stage stochastic LP (sample average approximation): those are decided first, \
+                            once for all samples, then each demand sample's allocation and its lots for later starts. \
+                            A sizable contract works like a savings plan: the commitment is owed whatever happens, \
+                            usage up to it gets the discount, usage beyond it is at list price. Writes \
+                            commitments.csv (as signed vs recommended), commit_reservations.csv (recommended vs the \
+                            deterministic plan's lots), risk.csv (the simulate risk table for each, on fresh samples) \
+                            and summary.md with the value of planning under uncertainty."
     )]
     Commit {
         /// The scenario folder.
@@ -491,10 +494,17 @@ fn commit(
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
     let sc = load(dir, mip_gap)?;
-    if !sc.contracts.iter().any(|c| c.sizable) {
+    let lots_now = sc.reservations.iter().enumerate().any(|(o, r)| {
+        r.starts
+            .iter()
+            .any(|&s| crate::analysis::commit::here_and_now(&sc, crate::scenario::ReservationId(o), s))
+    });
+    if !sc.contracts.iter().any(|c| c.sizable) && !lots_now {
         return Err(Error::Usage(format!(
-            "{}: no contract is marked sizable=true in contracts.csv, so there is nothing to size",
-            dir.display()
+            "{}: no contract is marked sizable=true in contracts.csv and no reservation start must be signed by \
+             settings decide_by ({}), so there is nothing to size",
+            dir.display(),
+            sc.month(sc.decide_by)
         )));
     }
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-commit", sc.name)));
@@ -526,6 +536,28 @@ fn commit(
                 c.id,
                 report::format::usd(r.recommended_usd),
                 report::format::usd(r.as_signed_usd)
+            );
+        }
+        for l in &study.lots {
+            let res = &sc.reservations[l.option.0];
+            println!(
+                "{} starting {}: sign {} lots by {} (deterministic plan: {})",
+                res.id,
+                sc.month(l.start),
+                report::format::num(l.recommended_lots, 2),
+                sc.month(l.sign_by),
+                report::format::num(l.deterministic_lots, 2)
+            );
+        }
+        if let (Some(d), Some(v)) = (
+            &study.evaluated_deterministic,
+            study.value_of_uncertainty_usd(),
+        ) {
+            println!(
+                "expected cost on fresh samples: {} recommended, {} deterministic plan; value of planning under uncertainty {}",
+                report::format::usd(study.evaluated_recommended.expected_cost_usd),
+                report::format::usd(d.expected_cost_usd),
+                report::format::usd(v)
             );
         }
         println!("reports written to {}/", out.display());
