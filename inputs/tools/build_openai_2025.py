@@ -332,8 +332,8 @@ def racks_in(mw, sku, lot):
 
 def months_to(frm, to):
     """Months from frm to to, both inclusive (a term that ends with `to`)."""
-    return PIDX[ym(to)] - PIDX[ym(frm)] + 1 if ym(to) <= H_END else (
-        (ym(to)[0] - ym(frm)[0]) * 12 + ym(to)[1] - ym(frm)[1] + 1)
+    (a, b), (c, d) = ym(frm), ym(to)
+    return (c - a) * 12 + d - b + 1
 
 
 def phases(option, provider, region, sku, lot, price, lead, end, points,
@@ -357,12 +357,12 @@ def phases(option, provider, region, sku, lot, price, lead, end, points,
 # 2032-10; E: the last two months under the $100B deal, which runs to 2034-02);
 # lead 0 (E: allocated under the deal signed at the horizon start). Rates as
 # the contracted tranches were (mega-contract x 0.95, D/E).
-AWS_DEAL_END = fmt_p(H_END)
+AWS_GB_END = fmt_p(H_END)
 phases("aws-gb200-ultra", "aws", "dallas-lz", "gb200", 72, mega("aws", "gb200"),
-       0, AWS_DEAL_END, [(f, u) for f, _, u in
+       0, AWS_GB_END, [(f, u) for f, _, u in
                          ramp([("2025-11", 40000), ("2026-10", 120000)], rnd=1000)])
 phases("aws-gb300-ultra", "aws", "us-east-1", "gb300", 72, mega("aws", "gb300"),
-       0, AWS_DEAL_END, [(f, u) for f, _, u in
+       0, AWS_GB_END, [(f, u) for f, _, u in
                          ramp([("2026-01", 30000), ("2026-10", 80000)], rnd=1000)])
 # The GB300 expansion "from 2027" (S2): 140k more GB300 (E) from 2027-01,
 # signed 6 months ahead (E), term 72 months (E: six years, to 2032-12).
