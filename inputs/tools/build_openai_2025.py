@@ -294,7 +294,13 @@ for sku, base in (("ampere-a1-vcpu", 2000000), ("epyc-vcpu", 2000000)):
 
 # ---- CoreWeave --------------------------------------------------------------
 # One region; OpenAI's share of the fleet is capped by power.csv. The committed
-# (3-yr rate) capacity is reserved (RESERVATIONS below); list above it.
+# (3-yr rate) GB200/GB300 capacity is reserved (RESERVATIONS below); the Hopper
+# fleet in service under the 2025 deals stays a contracted tranche, used as
+# needed (E: the plan would not reserve it for a term: a zero-lot option only
+# slows the whole-lot search, inputs/README.md 2.6b); list above both.
+for sku, mu, end in (("h100", 40000, "2028-12"), ("h200", 30000, "2029-12")):
+    steps("coreweave", "us-central", sku, CW_COMMIT[sku], "contract",
+          [("2025-11", end, mu)])
 for sku, end in (("h100", "2028-12"), ("h200", "2029-12"),
                  ("gb200", "2032-12"), ("gb300", "2032-12")):
     frm = "2026-01" if sku == "gb300" else "2025-11"
@@ -399,17 +405,13 @@ for option, region, sku, (frm, to), lead, mw, term in OCI_SITES:
     reserve(option, "oci", region, sku, frm, to, term, lead, 72,
             racks_in(mw, sku, 72), mega("oci", sku))
 
-# CoreWeave: each committed tranche (3-yr committed rate, list x 0.5, E) as one
-# option starting with the old tranche (2025-11; GB300 2026-01): lots of an
-# HGX node of 8 GPUs (S [CW] per-node price) or an NVL72 rack of 72 (S
-# [CW-GB200-DOC]: min purchase 18 nodes = 1 rack), at most the old tranche's
-# size; lead 0 (E: in service under the 2025 deals). Hopper for 36 months (the
-# 3-yr price, E); GB200/GB300 to the merged deals' end, 2030-08 (E). Installed
-# lots draw OpenAI's share of CoreWeave's power (power.csv), so the plan
-# chooses the mix the ramp can hold.
-for sku, lot, units, start, end in (("h100", 8, 40000, "2025-11", "2028-10"),
-                                    ("h200", 8, 30000, "2025-11", "2028-10"),
-                                    ("gb200", 72, 60000, "2025-11", "2030-08"),
+# CoreWeave: each committed GB tranche (3-yr committed rate, list x 0.5, E) as
+# one option starting with the old tranche (GB200 2025-11, GB300 2026-01): lots
+# of an NVL72 rack of 72 (S [CW-GB200-DOC]: min purchase 18 nodes = 1 rack), at
+# most the old tranche's size, to the merged deals' end 2030-08 (E); lead 0 (E:
+# in service under the 2025 deals). Installed racks draw OpenAI's share of
+# CoreWeave's power (power.csv), so the plan chooses what the ramp can hold.
+for sku, lot, units, start, end in (("gb200", 72, 60000, "2025-11", "2030-08"),
                                     ("gb300", 72, 60000, "2026-01", "2030-08")):
     reserve("cw-" + sku, "coreweave", "us-central", sku, start, start,
             months_to(start, end), 0, lot, units // lot, CW_COMMIT[sku])
