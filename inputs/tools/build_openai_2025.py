@@ -342,17 +342,16 @@ def months_to(frm, to):
     return (c - a) * 12 + d - b + 1
 
 
-def phases(option, provider, region, sku, lot, price, lead, end, points,
-           term=None):
+def phases(option, provider, region, sku, lot, price, lead, end, points):
     """A delivery ramp [(start, units so far)] as one option per step: each
     step's racks start in its month (from = to), max_lots = the racks the step
-    adds; the term runs to `end` (the deal's last month) unless given."""
+    adds, the term runs to `end`."""
     done = 0
     for k, (start, units) in enumerate(points):
         lots = units // lot - done
         done += lots
         reserve("%s-%d" % (option, k + 1), provider, region, sku, start, start,
-                term or months_to(start, end), lead, lot, lots, price)
+                months_to(start, end), lead, lot, lots, price)
 
 
 # AWS, $38B deal (S2 [AWS-DEAL]): UltraServers of 72 GPUs (S2 [AWS-ULTRA],
@@ -394,7 +393,7 @@ reserve("aws-trn3-expansion", "aws", "trainium-us", "trn3", TRN_WINDOW[0],
 # months ahead (E: a year from signed lease to live racks; Saline Twp builds
 # from early 2026 for 2027, S2). max_lots: the finished campus in whole racks.
 OCI_TERM = 72
-OCI_SITES = [  # option, region, sku, window, lead, MW of the finished campus
+OCI_SITES = [  # option, region, sku, start window, lead, MW of the finished campus, term
     ("oci-abilene", "abilene", "gb200", ("2025-11", "2026-12"), 0, 1200, 86),
     ("oci-shackelford", "shackelford", "gb300", ("2027-01", "2028-07"), 12, 1400, OCI_TERM),
     ("oci-saline-mi", "saline-mi", "gb300", ("2027-07", "2028-07"), 12, 1100, OCI_TERM),
