@@ -61,7 +61,8 @@ pub enum Command {
         /// folder or one containing it).
         #[arg(long)]
         force: bool,
-        /// LP solver; highs and microlp need the cargo features of the same name.
+        /// LP solver; highs, microlp and cbc need the cargo features of the same name (cbc also
+        /// the Debian package coinor-libcbc-dev); auto picks per LP block by its size.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Also price every clause: re-solve without each rule and contract, and each first_on rule
