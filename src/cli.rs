@@ -61,7 +61,8 @@ pub enum Command {
         /// folder or one containing it).
         #[arg(long)]
         force: bool,
-        /// LP solver; highs and microlp need the cargo features of the same name.
+        /// LP solver; highs, microlp and cbc need the cargo features of the same name (cbc also
+        /// the Debian package coinor-libcbc-dev); auto picks per LP block by its size.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
