@@ -61,9 +61,14 @@ pub enum Command {
         /// folder or one containing it).
         #[arg(long)]
         force: bool,
-        /// LP solver; highs and microlp need the cargo features of the same name.
+        /// LP solver; highs, microlp and cbc need the cargo features of the same name (cbc also
+        /// the Debian package coinor-libcbc-dev); auto picks per LP block by its size.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
+        /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
+        #[arg(long, value_name = "GAP", value_parser = parse_mip_gap)]
+        mip_gap: Option<f64>,
         /// Also price every clause: re-solve without each rule and contract, and each first_on rule
         /// under each reading (priority, window, share); writes clauses.csv.
         #[arg(long)]
@@ -109,6 +114,10 @@ pub enum Command {
         force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
+        /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
+        #[arg(long, value_name = "GAP", value_parser = parse_mip_gap)]
+        mip_gap: Option<f64>,
         /// Solve every sample from scratch even when warm starts are available (to measure them).
         #[arg(long)]
         cold: bool,
@@ -120,14 +129,17 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// How much to commit: size the contracts marked sizable against sampled demand.
+    /// How much to commit: size sizable contracts and reservation lots to sign now against sampled demand.
     #[command(
-        long_about = "Size every contract marked sizable=true in contracts.csv as a two-stage stochastic LP \
-                            (sample average approximation): the commitments are decided first, then each demand \
-                            sample's allocation. A sizable contract works like a savings plan: the commitment is owed \
-                            whatever happens, usage up to it gets the discount, usage beyond it is at list price. \
-                            Writes commitments.csv (as signed vs recommended), risk.csv (the simulate risk table for \
-                            both, on fresh samples) and summary.md."
+        long_about = "Size every contract marked sizable=true in contracts.csv, and the lots of every reservation \
+                            start whose sign-by month is at or before settings decide_by (default the horizon start), \
+                            as a two-stage stochastic LP (sample average approximation): those are decided first, \
+                            once for all samples, then each demand sample's allocation and its lots for later starts. \
+                            A sizable contract works like a savings plan: the commitment is owed whatever happens, \
+                            usage up to it gets the discount, usage beyond it is at list price. Writes \
+                            commitments.csv (as signed vs recommended), commit_reservations.csv (recommended vs the \
+                            deterministic plan's lots), risk.csv (the simulate risk table for each, on fresh samples) \
+                            and summary.md with the value of planning under uncertainty."
     )]
     Commit {
         /// The scenario folder.
@@ -147,6 +159,10 @@ pub enum Command {
         force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
+        /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
+        #[arg(long, value_name = "GAP", value_parser = parse_mip_gap)]
+        mip_gap: Option<f64>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -192,6 +208,10 @@ pub enum Command {
         force: bool,
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
+        /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
+        /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
+        #[arg(long, value_name = "GAP", value_parser = parse_mip_gap)]
+        mip_gap: Option<f64>,
         /// Also write every case's full report folder, as cases/<case>/.
         #[arg(long)]
         keep_plans: bool,
@@ -321,8 +341,9 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             force,
             solver,
+            mip_gap,
             quiet,
-        } => commit(&dir, samples, seed, out, force, solver, quiet),
+        } => commit(&dir, samples, seed, out, force, solver, mip_gap, quiet),
         Command::Simulate {
             dir,
             samples,
@@ -330,14 +351,15 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             force,
             solver,
+            mip_gap,
             cold,
             shard,
             quiet,
         } => match shard {
-            Some(shard) => {
-                simulate_shard(&dir, samples, seed, out, force, solver, cold, shard, quiet)
-            }
-            None => simulate(&dir, samples, seed, out, force, solver, cold, quiet),
+            Some(shard) => simulate_shard(
+                &dir, samples, seed, out, force, solver, mip_gap, cold, shard, quiet,
+            ),
+            None => simulate(&dir, samples, seed, out, force, solver, mip_gap, cold, quiet),
         },
         Command::Sweep {
             dir,
@@ -345,10 +367,13 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             force,
             solver,
+            mip_gap,
             keep_plans,
             shard,
             quiet,
-        } => sweep(&dir, &cases, out, force, solver, keep_plans, shard, quiet),
+        } => sweep(
+            &dir, &cases, out, force, solver, mip_gap, keep_plans, shard, quiet,
+        ),
         Command::Merge {
             parts,
             out,
@@ -361,17 +386,19 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             force,
             solver,
+            mip_gap,
             price_clauses,
             quiet,
             export_mps,
             shard,
         } => match shard {
-            Some(shard) => clauses_shard(&dir, out, force, solver, shard, quiet),
+            Some(shard) => clauses_shard(&dir, out, force, solver, mip_gap, shard, quiet),
             None => plan(
                 &dir,
                 out,
                 force,
                 solver,
+                mip_gap,
                 price_clauses,
                 quiet,
                 export_mps.as_deref(),
@@ -403,10 +430,11 @@ fn explain(dir: &Path, workload: Option<&str>, period: &str, solver: SolverChoic
     })?;
     let (model, sol) = crate::solve_with_model(&sc, solver)?;
     match w {
-        Some(w) => print!(
-            "{}",
-            crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
-        ),
+        Some(w) => {
+            let mut e = crate::analysis::explain::explain(&sc, &model, &sol, w, t);
+            e.price_lots_exactly(&model, &sol, solver);
+            print!("{}", e.render())
+        }
         None => print!("{}", crate::analysis::cash::explain_month(&sc, &sol, t)),
     }
     Ok(())
@@ -420,6 +448,7 @@ fn simulate(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     cold: bool,
     quiet: bool,
 ) -> Result<()> {
@@ -427,7 +456,7 @@ fn simulate(
     if samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
-    let sc = crate::load(dir)?;
+    let sc = load(dir, mip_gap)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-simulate", sc.name)));
     report::output::check_folder_target(&out, Some(dir), force)?;
     let solution = crate::solve(&sc, solver)?;
@@ -450,6 +479,7 @@ fn simulate(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn commit(
     dir: &Path,
     samples: u64,
@@ -457,17 +487,25 @@ fn commit(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     quiet: bool,
 ) -> Result<()> {
     require_built(solver)?;
     if samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
-    let sc = crate::load(dir)?;
-    if !sc.contracts.iter().any(|c| c.sizable) {
+    let sc = load(dir, mip_gap)?;
+    let lots_now = sc.reservations.iter().enumerate().any(|(o, r)| {
+        r.starts
+            .iter()
+            .any(|&s| crate::analysis::commit::here_and_now(&sc, crate::scenario::ReservationId(o), s))
+    });
+    if !sc.contracts.iter().any(|c| c.sizable) && !lots_now {
         return Err(Error::Usage(format!(
-            "{}: no contract is marked sizable=true in contracts.csv, so there is nothing to size",
-            dir.display()
+            "{}: no contract is marked sizable=true in contracts.csv and no reservation start must be signed by \
+             settings decide_by ({}), so there is nothing to size",
+            dir.display(),
+            sc.month(sc.decide_by)
         )));
     }
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-commit", sc.name)));
@@ -499,6 +537,28 @@ fn commit(
                 c.id,
                 report::format::usd(r.recommended_usd),
                 report::format::usd(r.as_signed_usd)
+            );
+        }
+        for l in &study.lots {
+            let res = &sc.reservations[l.option.0];
+            println!(
+                "{} starting {}: sign {} lots by {} (deterministic plan: {})",
+                res.id,
+                sc.month(l.start),
+                report::format::num(l.recommended_lots, 2),
+                sc.month(l.sign_by),
+                report::format::num(l.deterministic_lots, 2)
+            );
+        }
+        if let (Some(d), Some(v)) = (
+            &study.evaluated_deterministic,
+            study.value_of_uncertainty_usd(),
+        ) {
+            println!(
+                "expected cost on fresh samples: {} recommended, {} deterministic plan; value of planning under uncertainty {}",
+                report::format::usd(study.evaluated_recommended.expected_cost_usd),
+                report::format::usd(d.expected_cost_usd),
+                report::format::usd(v)
             );
         }
         println!("reports written to {}/", out.display());
@@ -533,12 +593,13 @@ fn plan(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     price_clauses: bool,
     quiet: bool,
     export_mps: Option<&Path>,
 ) -> Result<()> {
     require_built(solver)?;
-    let sc = crate::load(dir)?;
+    let sc = load(dir, mip_gap)?;
     let out = out.unwrap_or_else(|| Path::new("reports").join(&sc.name));
     report::output::check_folder_target(&out, Some(dir), force)?;
     if let Some(path) = export_mps {
@@ -587,12 +648,45 @@ fn plan(
 }
 
 /// The options of a simulate run that change its result, for the shard manifest.
-fn simulate_arguments(samples: u64, solver: SolverChoice, cold: bool) -> Vec<String> {
-    vec![
+fn simulate_arguments(
+    samples: u64,
+    solver: SolverChoice,
+    mip_gap: Option<f64>,
+    cold: bool,
+) -> Vec<String> {
+    let mut args = vec![
         format!("--samples={samples}"),
         format!("--solver={}", solver.name()),
         format!("--cold={cold}"),
-    ]
+    ];
+    args.extend(mip_gap_argument(mip_gap));
+    args
+}
+
+/// `--mip-gap=G` for a shard manifest when given (left out otherwise, so manifests without it
+/// stay as they were); the merge applies it to the plan it solves.
+fn mip_gap_argument(mip_gap: Option<f64>) -> Option<String> {
+    mip_gap.map(|g| format!("--mip-gap={g:e}"))
+}
+
+/// Parses `--mip-gap`: a relative gap in [0, 1).
+fn parse_mip_gap(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(g) if (0.0..1.0).contains(&g) => Ok(g),
+        Ok(g) => Err(format!(
+            "{g} is not a relative gap in [0, 1) (1e-4 = 0.01%)"
+        )),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+/// Loads a scenario folder; `--mip-gap` overrides its settings mip_gap.
+fn load(dir: &Path, mip_gap: Option<f64>) -> Result<crate::scenario::Scenario> {
+    let mut sc = crate::load(dir)?;
+    if let Some(g) = mip_gap {
+        sc.mip_gap = g;
+    }
+    Ok(sc)
 }
 
 fn argument<'a>(m: &'a Manifest, name: &str) -> Option<&'a str> {
@@ -615,6 +709,7 @@ fn simulate_shard(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     cold: bool,
     shard: Shard,
     quiet: bool,
@@ -623,7 +718,7 @@ fn simulate_shard(
     if samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
-    let sc = crate::load(dir)?;
+    let sc = load(dir, mip_gap)?;
     let out = part_out(out, &sc.name, "simulate", shard);
     report::output::check_folder_target(&out, Some(dir), force)?;
     // The plan itself is solved once, by the merge: a shard computes only its samples.
@@ -633,7 +728,7 @@ fn simulate_shard(
     let manifest = Manifest::new(
         "simulate",
         dir,
-        simulate_arguments(samples, solver, cold),
+        simulate_arguments(samples, solver, mip_gap, cold),
         Some(seed),
         samples,
         shard,
@@ -663,21 +758,25 @@ fn clauses_shard(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     shard: Shard,
     quiet: bool,
 ) -> Result<()> {
     require_built(solver)?;
-    let sc = crate::load(dir)?;
+    let sc = load(dir, mip_gap)?;
     let out = part_out(out, &sc.name, "plan", shard);
     report::output::check_folder_target(&out, Some(dir), force)?;
     let objectives = crate::analysis::clauses::objectives(&sc, solver, quiet, shard);
     let manifest = Manifest::new(
         "plan",
         dir,
-        vec![
+        [
             "--price-clauses=true".into(),
             format!("--solver={}", solver.name()),
-        ],
+        ]
+        .into_iter()
+        .chain(mip_gap_argument(mip_gap))
+        .collect(),
         None,
         crate::analysis::clauses::variant_count(&sc),
         shard,
@@ -707,13 +806,19 @@ fn sweep(
     out: Option<PathBuf>,
     force: bool,
     solver: SolverChoice,
+    mip_gap: Option<f64>,
     keep_plans: bool,
     shard: Option<Shard>,
     quiet: bool,
 ) -> Result<()> {
     use crate::analysis::sweep;
     require_built(solver)?;
-    let prepared = sweep::prepare(dir, cases)?;
+    let mut prepared = sweep::prepare(dir, cases)?;
+    if let Some(g) = mip_gap {
+        for p in &mut prepared {
+            p.scenario.mip_gap = g;
+        }
+    }
     let name = prepared[0].scenario.name.clone();
     let out = match shard {
         Some(shard) => part_out(out, &name, "sweep", shard),
@@ -735,11 +840,14 @@ fn sweep(
             let manifest = Manifest::new(
                 "sweep",
                 dir,
-                vec![
+                [
                     format!("--cases-hash={}", shard::file_hash(cases)?),
                     format!("--solver={}", solver.name()),
                     format!("--keep-plans={keep_plans}"),
-                ],
+                ]
+                .into_iter()
+                .chain(mip_gap_argument(mip_gap))
+                .collect(),
                 None,
                 prepared.len() as u64,
                 shard,
@@ -785,7 +893,11 @@ fn merge(parts: &[PathBuf], out: &Path, force: bool, quiet: bool) -> Result<()> 
                 .and_then(|s| <SolverChoice as clap::ValueEnum>::from_str(s, true).ok())
                 .ok_or_else(|| Error::Usage("the manifests name no known --solver".into()))?;
             require_built(solver)?;
-            let sc = crate::load(dir)?;
+            let mip_gap = match argument(&m, "--mip-gap") {
+                Some(g) => Some(parse_mip_gap(g).map_err(Error::Usage)?),
+                None => None,
+            };
+            let sc = load(dir, mip_gap)?;
             let solution = crate::solve(&sc, solver)?;
             let mut metrics = report::metrics::compute(&sc, &solution);
             if m.command == "simulate" {

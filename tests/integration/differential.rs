@@ -29,6 +29,17 @@ fn reference_available() -> bool {
 
 #[test]
 fn objectives_match_an_independent_implementation_on_random_scenarios() {
+    objectives_match(SolverChoice::Clarabel);
+}
+
+/// The same with HiGHS: its LP path, and whole lots by its MIP (`solve::mip_highs`).
+#[cfg(feature = "highs")]
+#[test]
+fn highs_matches_an_independent_implementation_on_random_scenarios() {
+    objectives_match(SolverChoice::Highs);
+}
+
+fn objectives_match(solver: SolverChoice) {
     if !reference_available() {
         skip_or_fail("python3 with highspy not found (pip install highspy)");
         return;
@@ -74,7 +85,7 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
             .iter()
             .any(|w| w.unmet_usd_per_unit_hour.is_some());
         guarded += (priority && soft) as u32;
-        let ours = capplan::solve(&sc, SolverChoice::Clarabel);
+        let ours = capplan::solve(&sc, solver);
         match (reference["status"].as_str(), ours) {
             (Some("optimal"), Ok(sol)) if reference["integer_lots"].as_bool() == Some(true) => {
                 integer += 1;
@@ -132,7 +143,7 @@ fn objectives_match_an_independent_implementation_on_random_scenarios() {
             (Some("infeasible"), Err(capplan::error::Error::Infeasible(_))) => {
                 infeasible += 1;
                 let short: f64 =
-                    capplan::solve::diagnose::demand_shortfalls(&sc, SolverChoice::Clarabel)
+                    capplan::solve::diagnose::demand_shortfalls(&sc, solver)
                         .unwrap()
                         .iter()
                         .map(|s| s.short)
