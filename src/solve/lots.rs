@@ -1,14 +1,18 @@
 //! Whole reservation lots (settings `lots = integer`). The LP relaxation gives a proven lower bound;
-//! a branch-and-bound over the lot columns (depth first, nearer branch first, so it dives to a whole
-//! plan quickly) re-solves the allocation LP at each node, after rounding heuristics at the root
-//! seed an incumbent. Nodes whose relaxation cannot beat the incumbent by more than `mip_gap` are
-//! pruned, so a finished search proves the plan within `mip_gap` of the integer optimum; a search
-//! stopped by its node or time limit still reports a proven bound (the least relaxation value of the
-//! nodes left open or pruned). With a `first_on` priority rule each stage is solved with whole lots:
-//! the priority guard's least unmet penalty, then the priority amount, are each optimised over whole
-//! lots and held while the next stage is solved, then cost is minimised.
-//! The plan finally re-solves the LP with every lot fixed (`LotFix` rows, whose duals say what one
-//! more lot of each start would save) and reports the lots as exact whole numbers.
+//! primal heuristics seed the best whole plan, each fixing every lot and re-solving the allocation
+//! LP: rounding (nearest, down, up; repaired against rows the lots alone break), a dive (fix the
+//! nearly whole lots, round up the most fractional, re-solve, repeat) and a local search lowering
+//! one lot at a time. A branch-and-bound over the lot columns (depth first, nearer branch first)
+//! then re-solves the LP at each node. Nodes whose relaxation cannot beat the incumbent by more
+//! than `mip_gap` are pruned, so a finished search proves the plan within `mip_gap` of the integer
+//! optimum; a search stopped by its node or time limit, or by its budget once within 1%
+//! ([`GOOD_GAP`], [`BUDGET_WORK`]), still reports a proven bound (the least relaxation value of
+//! the nodes left open or pruned). With a `first_on` priority rule each stage is solved with whole
+//! lots: the priority guard's least unmet penalty, then the priority amount, are each optimised
+//! over whole lots and held while the next stage is solved, then cost is minimised.
+//! The plan is the LP with every lot fixed (`LotFix` rows, whose duals say what one more lot of
+//! each start would save; the solve that found the plan when it had every lot fixed), with the
+//! lots reported as exact whole numbers. `CAPPLAN_LOT_TRACE=1` prints every LP solve of the search.
 
 use super::{solve_lp, SolveError, Solved, SolverChoice, PRIORITY_HOLD_TOLERANCES};
 use crate::model::lp::Row;
@@ -121,7 +125,7 @@ pub const GOOD_GAP: f64 = 0.01;
 /// 15: a whole-lot plan in at most 3x the LP's time; the final plan re-uses the solve that found
 /// it), hundreds on small models, which search on to `mip_gap`. Counted in solves, not seconds,
 /// so a plan does not depend on the machine's load.
-pub const BUDGET_WORK: f64 = 5e5;
+pub const BUDGET_WORK: f64 = 4e5;
 pub const BUDGET_MIN_SOLVES: usize = 3;
 
 /// How far the search went.
