@@ -60,7 +60,7 @@ case "$SIZE" in
     S|M|L|XL|s|m|l|xl)
         if "$CAPPLAN" synth --help >/dev/null 2>&1; then
             # lower case: capplan's --size parser takes s|m|l|xl only (its help says S, M, L or XL)
-            GEN="$CAPPLAN synth --size ${SIZE,,} --seed $SEED"
+            GEN="$CAPPLAN synth --size ${SIZE,,} --seed $SEED --no-reservations"
         else
             case "$SIZE" in S|s) rs=small ;; M|m) rs=medium ;; *) rs=large ;; esac
             echo "note: '$CAPPLAN synth' is not a capplan subcommand yet;" \
