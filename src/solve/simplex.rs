@@ -17,7 +17,8 @@ use super::SolveError;
 use crate::model::{Lp, Sense};
 
 /// Models up to this many rows (the basis inverse is dense: `m^2` doubles, 32 MB at the limit;
-/// tools/spec_ref/extremes.py's seed 28 has 1,236 and takes about 0.5 s per solve)...
+/// tools/spec_ref/extremes.py's seed 28 has 1,236: its whole plan, three simplex solves, took
+/// 2.2 s on 2 cores at load 13)...
 pub const MAX_ROWS: usize = 2_000;
 /// ...and this many columns.
 pub const MAX_COLS: usize = 40_000;
@@ -30,6 +31,8 @@ const PRIMAL_TOL: f64 = 1e-9;
 const DUAL_TOL: f64 = 1e-11;
 /// Smallest pivot element accepted in the ratio test.
 const PIVOT_TOL: f64 = 1e-9;
+/// Most pivots times `m^2` in one phase.
+const PIVOT_WORK: usize = 40_000_000_000;
 /// Pivots without progress before Bland's rule takes over (cycling on degenerate vertices).
 const STALL: usize = 40;
 
@@ -60,6 +63,8 @@ struct Simplex {
     xb: Vec<f64>,
     /// Pivots taken under Bland's rule (slow; only while the objective stalls).
     bland_pivots: usize,
+    /// All pivots taken.
+    pivots: usize,
 }
 
 /// Minimises `objective . x` (or maximises) over the LP's rows, `x >= 0`, to a vertex. The duals
@@ -144,6 +149,7 @@ fn solve_counting(
         binv: identity(m),
         xb: b,
         bland_pivots: 0,
+        pivots: 0,
     };
     // Phase I: drive the artificials to 0.
     if s.kind.contains(&Kind::Artificial) {
@@ -185,6 +191,12 @@ fn solve_counting(
         note: None,
         objective: Some(value),
     };
+    if std::env::var_os("CAPPLAN_VERIFY_LOG").is_some() {
+        eprintln!(
+            "verify: simplex: {} rows, {} columns, {} pivots ({} under Bland's rule)",
+            m, n, s.pivots, s.bland_pivots
+        );
+    }
     Ok((out, s.bland_pivots))
 }
 
@@ -412,7 +424,10 @@ impl Simplex {
     /// (at 0, on a redundant row) leaves as soon as a pivot can take its row.
     fn optimise(&mut self, cost: &[f64], phase1: bool) -> Result<(), SolveError> {
         let total = self.cols.len();
-        let limit = 50 * (self.m + total) + 1000;
+        // A safety net, not a step count: a pivot costs about 3 m^2 flops, so the second bound
+        // keeps a hopeless model of 2,000 rows to 10,000 pivots (a minute or two) before the
+        // rest of the repair chain takes over.
+        let limit = (50 * (self.m + total) + 1000).min(PIVOT_WORK / (self.m * self.m).max(1));
         let mut since_refactor = 0;
         let mut fresh = false;
         // Least objective so far. (It once started at +inf, where `inf - 1e-12 * inf` is NaN: no
@@ -451,6 +466,7 @@ impl Simplex {
             };
             self.pivot(q, r, &alpha);
             self.bland_pivots += usize::from(bland);
+            self.pivots += 1;
             since_refactor += 1;
             fresh = false;
             let value: f64 = self
@@ -731,6 +747,7 @@ mod tests {
             binv: vec![(0.1 + 0.2) - 0.2, 0.0, b10, 1.0],
             xb: vec![1.0, 1.0],
             bland_pivots: 0,
+            pivots: 0,
         };
         let cost = [1e12, 1e12, 0.0];
         let noisy = state(-0.1);
