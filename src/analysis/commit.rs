@@ -242,6 +242,7 @@ fn append_block(
             }
         }
     }
+    total.guard |= lp.guard;
     for &(j, a) in &lp.priority {
         total.priority.push((map[j], a));
         if let Some(t) = twin[j] {

@@ -145,6 +145,10 @@ pub struct Lp {
     pub rows: Vec<Row>,
     /// First-stage objective of `first_on`/`priority` (maximised), empty when there is no such rule.
     pub priority: Vec<(usize, f64)>,
+    /// A `first_on` priority rule is in force, so the priority guard's stages apply (SPEC v2:
+    /// stage 0, the least unmet penalty, runs even where the rule covers no column, e.g. a
+    /// workload the provider may not serve).
+    pub guard: bool,
     /// Columns that must take whole values (reservation lots under settings `lots = integer`).
     pub integer: Vec<usize>,
     /// Relative gap the whole-value search may stop at.

@@ -84,6 +84,7 @@ pub fn sub_lp(lp: &Lp, columns: &[usize], block_of: &[usize], me: usize) -> (Lp,
         );
         rows.push(i);
     }
+    sub.guard = lp.guard;
     sub.priority = lp
         .priority
         .iter()

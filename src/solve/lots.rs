@@ -64,7 +64,7 @@ pub fn solve_whole(
     let priority = std::mem::take(&mut lp.priority);
     let cost = lp.cost.clone();
     let mut priority_served = None;
-    if !priority.is_empty() {
+    if !priority.is_empty() || lp.guard {
         // Stage 0 of the priority guard: the least unmet-demand penalty, over whole lots, held.
         let penalty = super::unmet_penalty(lp, &cost);
         if penalty.iter().any(|&c| c > 0.0) {
@@ -80,6 +80,11 @@ pub fn solve_whole(
                 .collect();
             let rhs = least + PRIORITY_HOLD_TOLERANCES[0] * least.abs().max(1.0);
             lp.add_row(RowName::UnmetHold, terms, Sense::Le, rhs);
+        }
+        if priority.is_empty() {
+            // The rule covers no column: no stage 1; cost under the unmet hold.
+            let found = search(lp, integer, mip_gap, limits, solver)?;
+            return finish(lp, integer, found, Some(0.0), solver);
         }
         let mut weights = vec![0.0; lp.vars.len()];
         for &(j, a) in &priority {

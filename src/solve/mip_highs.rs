@@ -37,7 +37,7 @@ pub fn solve_whole(lp: &mut Lp, integer: &[usize], mip_gap: f64) -> Result<Solve
     let priority = std::mem::take(&mut lp.priority);
     let cost = lp.cost.clone();
     let mut notes = Vec::new();
-    if priority.is_empty() {
+    if priority.is_empty() && !lp.guard {
         let mip = solve_mip(lp, &cost, integer, mip_gap, time)?;
         return finish(lp, integer, mip, None, notes);
     }
@@ -51,6 +51,11 @@ pub fn solve_whole(lp: &mut Lp, integer: &[usize], mip_gap: f64) -> Result<Solve
         let least = stage0.value.max(0.0);
         let rhs = least + PRIORITY_HOLD_TOLERANCES[0] * least.abs().max(1.0);
         lp.add_row(RowName::UnmetHold, nonzero_terms(&penalty), Sense::Le, rhs);
+    }
+    if priority.is_empty() {
+        // The rule covers no column: no stage 1; cost under the unmet hold.
+        let mip = solve_mip(lp, &cost, integer, mip_gap, time)?;
+        return finish(lp, integer, mip, Some(0.0), notes);
     }
     // Stage 1: the most demand units on the priority providers (minimising their negative).
     let mut weights = vec![0.0; lp.vars.len()];

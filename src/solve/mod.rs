@@ -225,7 +225,8 @@ pub fn solve_lp(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solve
 /// both held, least cost. Stage 0 is skipped when the block has no penalised unmet column.
 fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved, SolveError> {
     let cost = lp.cost.clone();
-    if lp.priority.is_empty() {
+    let stage0_applies = lp.guard && unmet_penalty(lp, &cost).iter().any(|&c| c > 0.0);
+    if lp.priority.is_empty() && !stage0_applies {
         let outcome = verify::solve_checked(lp, &cost, false, solver)?;
         return Ok(Solved {
             outcome,
@@ -247,6 +248,20 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
         let set = |lp: &mut crate::model::Lp, tol: f64| {
             lp.rows[hold_row].rhs = least + tol * least.abs().max(1.0);
         };
+        if lp.priority.is_empty() {
+            // The rule covers no column here: stage 1 is empty, cost is minimised under the hold.
+            let (mut outcome, tol) = solve_held(lp, &cost, false, solver, verify::OPTIMALITY_TOL, set)?;
+            if tol > PRIORITY_HOLD_TOLERANCES[0] {
+                outcome.note = Some(format!(
+                    "priority stages held to a relative {tol:e} (looser than SPEC's 1e-9: the solver could not hold it tighter)"
+                ));
+            }
+            return Ok(Solved {
+                outcome,
+                priority_served: Some(0.0),
+                bound_usd: None,
+            });
+        }
         let mut weights = vec![0.0; lp.vars.len()];
         for &(j, a) in &lp.priority {
             weights[j] += a;

@@ -32,6 +32,7 @@ pub fn add(sc: &Scenario, cols: &Columns, lp: &mut Lp) {
         let RuleKind::FirstOn(mode) = rule.kind else {
             continue;
         };
+        lp.guard |= mode == FirstOnMode::Priority;
         for t in rule.window.months() {
             match mode {
                 FirstOnMode::Share(share) => {
