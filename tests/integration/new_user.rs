@@ -48,6 +48,12 @@ fn binding_follows_levels_and_duals_in_every_family() {
         if r.family == "demand" {
             // Always at its limit: binding exactly when it has a value (the replayed bug).
             assert_eq!(r.binding, valued, "{r:?}");
+        } else if r.family == "lot" {
+            // One start's lots (the reference reserves): level = limit = its lots by definition;
+            // binding = its option's max_lots binds and one more lot would save money (README,
+            // "Reservations, reserved vs used"), so a lot that would cost more is not binding.
+            assert_eq!(r.level, r.limit, "{r:?}");
+            assert!(!r.binding || r.value_pv_usd > 0.0, "{r:?}");
         } else if r.binding {
             assert!(valued, "binding with no value: {r:?}");
         } else if r.family == "lot" {
