@@ -358,6 +358,43 @@ mod tests {
         assert!(solved.outcome.duals.is_some());
     }
 
+    /// A `first_on` priority on the 72-unit lots' column, with unmet demand allowed at 30/unit:
+    /// stage 0 holds no unmet demand (penalty 0), stage 1 puts all 100 units on the 72-unit lots
+    /// (whole: 2 lots), stage 2 pays 2 x 720 = 1440 where the relaxation would pay 1000.
+    #[test]
+    fn priority_stages_are_solved_with_whole_lots() {
+        let (mut lp, lots) = rack_or_pod();
+        let unmet = lp.add_var(
+            Var::Unmet {
+                workload: WorkloadId(0),
+                t: 0,
+            },
+            30.0,
+            100.0,
+            100.0,
+        );
+        let demand = lp
+            .rows
+            .iter()
+            .position(|r| matches!(r.name, RowName::Demand { .. }))
+            .unwrap();
+        lp.rows[demand].terms.push((unmet, 1.0));
+        let on_rack = lp.rows[0].terms[0].0; // the 72-unit option's used column
+        lp.priority = vec![(on_rack, 1.0)];
+        let solved = solve_whole(&mut lp, &lots, 1e-4).unwrap();
+        assert_eq!(solved.priority_served.map(f64::round), Some(100.0));
+        let x = &solved.outcome.x;
+        assert_eq!([x[lots[0]], x[lots[1]]], [2.0, 0.0]);
+        assert!(x[unmet].abs() < 1e-9, "unmet {}", x[unmet]);
+        let value = lp.objective_value(x);
+        assert!((value - 1440.0).abs() < 1e-6, "objective {value}");
+        let bound = solved.bound_usd.unwrap();
+        assert!(bound <= value && bound >= 1440.0 * (1.0 - 1e-4) - 1e-6, "bound {bound}");
+        for hold in [RowName::UnmetHold, RowName::PriorityHold] {
+            assert!(lp.rows.iter().any(|r| r.name == hold), "{hold:?} missing");
+        }
+    }
+
     #[test]
     fn a_time_limited_mip_still_reports_a_proven_bound() {
         // A zero time limit stops HiGHS at once: no plan or a plan with a bound at most its value.
