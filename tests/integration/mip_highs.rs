@@ -86,7 +86,13 @@ mod highs {
         let tmp = workdir();
         let out = tmp.path().join("out");
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_capplan"))
-            .args(["plan", dir.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
+            .args([
+                "plan",
+                dir.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--quiet",
+            ])
             .args(["--solver", "highs", "--mip-gap", "1e-6"])
             .env("CAPPLAN_LOT_NODES", "1")
             .output()
@@ -95,10 +101,17 @@ mod highs {
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
                 .unwrap();
-        let get = |k: &str| summary[k].as_f64().unwrap_or_else(|| panic!("summary.json {k}"));
+        let get = |k: &str| {
+            summary[k]
+                .as_f64()
+                .unwrap_or_else(|| panic!("summary.json {k}"))
+        };
         let (objective, bound, gap) = (get("objective_usd"), get("bound_usd"), get("gap_pct"));
         assert!(close(objective, 1200.0, 1e-9), "objective {objective}");
-        assert!(bound <= 1200.0 + 1e-9 && bound >= 1200.0 * (1.0 - 1e-6) - 1e-9, "bound {bound}");
+        assert!(
+            bound <= 1200.0 + 1e-9 && bound >= 1200.0 * (1.0 - 1e-6) - 1e-9,
+            "bound {bound}"
+        );
         assert!(gap <= 1e-4, "gap {gap}%");
     }
 }
