@@ -20,7 +20,12 @@ fn main() {
     println!("| scenario | variables | cold Clarabel s | cold HiGHS s | warm HiGHS s | warm vs cold Clarabel | warm vs cold HiGHS |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     let synth_m = std::env::temp_dir().join(format!("capplan-bench-sim-M-{}", std::process::id()));
-    capplan::synth::write(capplan::synth::Size::M, 42, &synth_m).expect("synth M");
+    // The version-1 folder (no reservations), the shape the figures in benches/README.md measured.
+    let v1 = capplan::synth::Options {
+        no_reservations: true,
+        ..Default::default()
+    };
+    capplan::synth::write_with(capplan::synth::Size::M, 42, v1, &synth_m).expect("synth M");
     for dir in [root.join("inputs/openai-2025"), synth_m.clone()] {
         let sc = capplan::load(&dir).expect("valid scenario");
         let vars = capplan::model::build(&sc, false).lp.vars.len();

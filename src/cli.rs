@@ -61,7 +61,8 @@ pub enum Command {
         /// folder or one containing it).
         #[arg(long)]
         force: bool,
-        /// LP solver; highs and microlp need the cargo features of the same name.
+        /// LP solver; highs, microlp and cbc need the cargo features of the same name (cbc also
+        /// the Debian package coinor-libcbc-dev); auto picks per LP block by its size.
         #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
         solver: SolverChoice,
         /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
@@ -128,14 +129,17 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// How much to commit: size the contracts marked sizable against sampled demand.
+    /// How much to commit: size sizable contracts and reservation lots to sign now against sampled demand.
     #[command(
-        long_about = "Size every contract marked sizable=true in contracts.csv as a two-stage stochastic LP \
-                            (sample average approximation): the commitments are decided first, then each demand \
-                            sample's allocation. A sizable contract works like a savings plan: the commitment is owed \
-                            whatever happens, usage up to it gets the discount, usage beyond it is at list price. \
-                            Writes commitments.csv (as signed vs recommended), risk.csv (the simulate risk table for \
-                            both, on fresh samples) and summary.md."
+        long_about = "Size every contract marked sizable=true in contracts.csv, and the lots of every reservation \
+                            start whose sign-by month is at or before settings decide_by (default the horizon start), \
+                            as a two-stage stochastic LP (sample average approximation): those are decided first, \
+                            once for all samples, then each demand sample's allocation and its lots for later starts. \
+                            A sizable contract works like a savings plan: the commitment is owed whatever happens, \
+                            usage up to it gets the discount, usage beyond it is at list price. Writes \
+                            commitments.csv (as signed vs recommended), commit_reservations.csv (recommended vs the \
+                            deterministic plan's lots), risk.csv (the simulate risk table for each, on fresh samples) \
+                            and summary.md with the value of planning under uncertainty."
     )]
     Commit {
         /// The scenario folder.
@@ -248,9 +252,12 @@ pub enum Command {
     #[command(
         long_about = "Write a synthetic, valid scenario folder with every input family (tranches and cost \
                             curves, perf overrides, annual take-or-pay contracts, power envelopes, forbid and \
-                            first_on share rules). Sizes (months x workloads x providers x regions x SKUs): \
-                            S 12x4x4x2x3, M 36x8x5x4x6, L 86x10x6x6x8, XL 120x20x8x8x12; `capplan validate` prints \
-                            the model size of each."
+                            first_on share rules, reservation options with terms, lead times and lots of 8-72 \
+                            units). Sizes (months x workloads x providers x regions x SKUs): S 12x4x4x2x3, \
+                            M 36x8x5x4x6, L 86x10x6x6x8, XL 120x20x8x8x12; `capplan validate` prints the model \
+                            size of each. By default contracts and reservation terms stay inside calendar years \
+                            (the LP splits by year); --coupled, --long-terms, --overlapping, --minimums and \
+                            --finance (or --v2 for all) couple the months as signed deals do."
     )]
     Synth {
         /// S, M, L or XL.
@@ -259,6 +266,8 @@ pub enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        #[command(flatten)]
+        shape: crate::synth::Options,
         /// The folder to write.
         out: PathBuf,
     },
@@ -314,9 +323,17 @@ pub fn run(cli: Cli) -> Result<()> {
         } => explain(&dir, workload.as_deref(), &period, solver),
         Command::Diff { old, new, csv } => diff(&old, &new, csv.as_deref()),
         Command::Report { out } => report::rerender(&out),
-        Command::Synth { size, seed, out } => {
-            report::write_folder_guarded(&out, None, false, &crate::synth::files(size, seed))
-        }
+        Command::Synth {
+            size,
+            seed,
+            shape,
+            out,
+        } => report::write_folder_guarded(
+            &out,
+            None,
+            false,
+            &crate::synth::files_with(size, seed, shape),
+        ),
         Command::Commit {
             dir,
             samples,
@@ -415,10 +432,11 @@ fn explain(dir: &Path, workload: Option<&str>, period: &str, solver: SolverChoic
     })?;
     let (model, sol) = crate::solve_with_model(&sc, solver)?;
     match w {
-        Some(w) => print!(
-            "{}",
-            crate::analysis::explain::explain(&sc, &model, &sol, w, t).render()
-        ),
+        Some(w) => {
+            let mut e = crate::analysis::explain::explain(&sc, &model, &sol, w, t);
+            e.price_lots_exactly(&model, &sol, solver);
+            print!("{}", e.render())
+        }
         None => print!("{}", crate::analysis::cash::explain_month(&sc, &sol, t)),
     }
     Ok(())
@@ -479,10 +497,17 @@ fn commit(
         return Err(Error::Usage("--samples must be at least 1".into()));
     }
     let sc = load(dir, mip_gap)?;
-    if !sc.contracts.iter().any(|c| c.sizable) {
+    let lots_now = sc.reservations.iter().enumerate().any(|(o, r)| {
+        r.starts
+            .iter()
+            .any(|&s| crate::analysis::commit::here_and_now(&sc, crate::scenario::ReservationId(o), s))
+    });
+    if !sc.contracts.iter().any(|c| c.sizable) && !lots_now {
         return Err(Error::Usage(format!(
-            "{}: no contract is marked sizable=true in contracts.csv, so there is nothing to size",
-            dir.display()
+            "{}: no contract is marked sizable=true in contracts.csv and no reservation start must be signed by \
+             settings decide_by ({}), so there is nothing to size",
+            dir.display(),
+            sc.month(sc.decide_by)
         )));
     }
     let out = out.unwrap_or_else(|| Path::new("reports").join(format!("{}-commit", sc.name)));
@@ -514,6 +539,28 @@ fn commit(
                 c.id,
                 report::format::usd(r.recommended_usd),
                 report::format::usd(r.as_signed_usd)
+            );
+        }
+        for l in &study.lots {
+            let res = &sc.reservations[l.option.0];
+            println!(
+                "{} starting {}: sign {} lots by {} (deterministic plan: {})",
+                res.id,
+                sc.month(l.start),
+                report::format::num(l.recommended_lots, 2),
+                sc.month(l.sign_by),
+                report::format::num(l.deterministic_lots, 2)
+            );
+        }
+        if let (Some(d), Some(v)) = (
+            &study.evaluated_deterministic,
+            study.value_of_uncertainty_usd(),
+        ) {
+            println!(
+                "expected cost on fresh samples: {} recommended, {} deterministic plan; value of planning under uncertainty {}",
+                report::format::usd(study.evaluated_recommended.expected_cost_usd),
+                report::format::usd(d.expected_cost_usd),
+                report::format::usd(v)
             );
         }
         println!("reports written to {}/", out.display());

@@ -259,24 +259,19 @@ steps("azure", "eastus2", "cobalt100-vcpu", CPU_LIST["cobalt100-vcpu"], "list",
       [("2025-11", "2032-12", 2000000)])
 
 # ---- AWS -----------------------------------------------------------------
-# $38B deal: "hundreds of thousands" of GB200/GB300, all deployed before
-# end-2026 (S2 [AWS-DEAL]); E: 120k GB200 in the Dallas Local Zone (where
-# P6e-GB200 is sold, S [AWS-CB]) + 80k GB300 in us-east-1 by end-2026, 220k from
-# 2027 (expansion "from 2027"). ~2 GW Trainium3 (S2 [AMZN-50B]) on a campus
-# whose location is not disclosed ("trainium-us"), ramp E.
-steps("aws", "dallas-lz", "gb200", mega("aws", "gb200"), "contract",
-      ramp([("2025-11", 40000), ("2026-10", 120000)], rnd=1000))
+# $38B deal: "hundreds of thousands" of GB200/GB300 on EC2 UltraServers, all
+# deployed before end-2026 (S2 [AWS-DEAL]); E: 120k GB200 in the Dallas Local
+# Zone (where P6e-GB200 is sold, S [AWS-CB]) + 80k GB300 in us-east-1, plus an
+# expansion of 140k GB300 from 2027 ("option to expand from 2027", S2). ~2 GW
+# Trainium3 (S2 [AMZN-50B]) on a campus whose location is not disclosed
+# ("trainium-us"). The GB200/GB300 and Trainium capacity is reserved, not
+# offered: see RESERVATIONS below. What stays here is list-price capacity.
 yearly("aws", "dallas-lz", "gb200", "aws-p6e-gb200", "2025-11", "2032-12", 10000,
        tranche="list")  # Capacity Blocks
-steps("aws", "us-east-1", "gb300", mega("aws", "gb300"), "contract",
-      ramp([("2026-01", 30000), ("2026-10", 80000), ("2027-01", 220000)],
-           rnd=1000))
 yearly("aws", "us-east-1", "gb300", "aws-p6e-gb300", "2026-01", "2032-12",
        {2026: 10000, 2027: 20000, 2028: 40000, 2029: 60000})
 yearly("aws", "us-east-1", "h100", "aws-p5", "2025-11", "2028-12", 30000)
 yearly("aws", "us-east-1", "h200", "aws-p5en", "2025-11", "2029-12", 20000)
-steps("aws", "trainium-us", "trn3", TRN3_RATE, "contract",
-      [("2026-10", "2032-12", units_for_mw(2000, "trn3"))])
 steps("aws", "us-east-1", "graviton4-vcpu",
       round(CPU_LIST["graviton4-vcpu"] * (1 - CPU_D3["aws"]), 4), "contract",
       [("2025-11", "2026-12", 3000000), ("2027-01", "2028-12", 8000000),
@@ -289,14 +284,7 @@ steps("aws", "us-east-1", "graviton4-vcpu", CPU_LIST["graviton4-vcpu"], "list",
 # (S2 [ORCL-300B], [STARGATE-SITES]) = Abilene 1.2 + Shackelford 1.4 + Saline
 # Twp MI 1.1 + Port Washington WI 0.8 GW (split E). Abilene before 2027 is
 # priced at the same contracted rate (E: earlier lease agreement).
-steps("oci", "abilene", "gb200", mega("oci", "gb200"), "contract",
-      [("2025-11", "2032-12", units_for_mw(1200, "gb200"))])
-steps("oci", "shackelford", "gb300", mega("oci", "gb300"), "contract",
-      [("2027-01", "2032-12", units_for_mw(1400, "gb300"))])
-steps("oci", "saline-mi", "gb300", mega("oci", "gb300"), "contract",
-      [("2027-07", "2032-12", units_for_mw(1100, "gb300"))])
-steps("oci", "port-washington", "gb300", mega("oci", "gb300"), "contract",
-      [("2027-10", "2032-12", units_for_mw(800, "gb300"))])
+# The four sites' GB200/GB300 racks are reserved (RESERVATIONS below).
 for sku, base in (("ampere-a1-vcpu", 2000000), ("epyc-vcpu", 2000000)):
     steps("oci", "us-ashburn-1", sku,
           round(CPU_LIST[sku] * (1 - CPU_D3["oci"]), 4), "contract",
@@ -305,13 +293,14 @@ for sku, base in (("ampere-a1-vcpu", 2000000), ("epyc-vcpu", 2000000)):
           [("2025-11", "2032-12", 1000000)])
 
 # ---- CoreWeave --------------------------------------------------------------
-# One region; OpenAI's share of the fleet is capped by power.csv. Contracted
-# tranche (3-yr rate) until the merged contract ends (2030-08), list above it.
-for sku, mu, end in (("h100", 40000, "2028-12"), ("h200", 30000, "2029-12"),
-                     ("gb200", 60000, "2030-08"), ("gb300", 60000, "2030-08")):
-    frm = "2026-01" if sku == "gb300" else "2025-11"
+# One region; OpenAI's share of the fleet is capped by power.csv. The committed
+# (3-yr rate) GB200/GB300 capacity is reserved (RESERVATIONS below); the Hopper
+# fleet in service under the 2025 deals stays a contracted tranche, used as
+# needed (E: the plan would not reserve it for a term: a zero-lot option only
+# slows the whole-lot search, inputs/README.md 2.6b); list above both.
+for sku, mu, end in (("h100", 40000, "2028-12"), ("h200", 30000, "2029-12")):
     steps("coreweave", "us-central", sku, CW_COMMIT[sku], "contract",
-          [(frm, end, mu)])
+          [("2025-11", end, mu)])
 for sku, end in (("h100", "2028-12"), ("h200", "2029-12"),
                  ("gb200", "2032-12"), ("gb300", "2032-12")):
     frm = "2026-01" if sku == "gb300" else "2025-11"
@@ -319,13 +308,130 @@ for sku, end in (("h100", "2028-12"), ("h200", "2029-12"),
            {2025: 20000, 2030: 40000})
 
 # --------------------------------------------------------------------------
+# Reservations (SPEC v2): capacity the plan decides to reserve, in whole lots,
+# for a term, signed lead_months before it starts; charged every month of the
+# term whether used or not (list spend of the provider: it burns the contract).
+# Each option's window is the months a reservation may START. max_lots bounds
+# the lots over all starts; installed lots draw site power whether used or not,
+# so power.csv's ramps pace how fast a site fills.
+# --------------------------------------------------------------------------
+RESERVATIONS = []   # dicts, in file order
+
+
+def reserve(option, provider, region, sku, frm, to, term, lead, lot, max_lots,
+            price, upfront=0):
+    RESERVATIONS.append(dict(option=option, provider=provider, region=region,
+                             sku=sku, frm=frm, to=to, term=term, lead=lead,
+                             lot=lot, max_lots=int(max_lots), price=price,
+                             upfront=upfront))
+
+
+def rack_mw(sku, lot):
+    """MW one lot draws (facility basis, as power_kw)."""
+    return gpu_kw(sku) * lot / 1000
+
+
+def racks_in(mw, sku, lot):
+    """Whole lots that fit in mw."""
+    return int(math.floor(mw / rack_mw(sku, lot) + 1e-9))
+
+
+def months_to(frm, to):
+    """Months from frm to to, both inclusive (a term that ends with `to`)."""
+    (a, b), (c, d) = ym(frm), ym(to)
+    return (c - a) * 12 + d - b + 1
+
+
+def phases(option, provider, region, sku, lot, price, lead, end, points):
+    """A delivery ramp [(start, units so far)] as one option per step: each
+    step's racks start in its month (from = to), max_lots = the racks the step
+    adds, the term runs to `end`."""
+    done = 0
+    for k, (start, units) in enumerate(points):
+        lots = units // lot - done
+        done += lots
+        reserve("%s-%d" % (option, k + 1), provider, region, sku, start, start,
+                months_to(start, end), lead, lot, lots, price)
+
+
+# AWS, $38B deal (S2 [AWS-DEAL]): UltraServers of 72 GPUs (S2 [AWS-ULTRA],
+# S [AWS-CB] u-p6e-gb200x72), all delivered before end-2026 (S2): the delivery
+# ramp of the old contracted tranches (E: 40k -> 120k GB200 in Dallas by
+# 2026-10, 30k -> 80k GB300 in us-east-1 by 2026-10), one option per delivery
+# step; each runs to the horizon's end, 2032-12 (the $38B deal's 7 years end in
+# 2032-10; E: the last two months under the $100B deal, which runs to 2034-02);
+# lead 0 (E: allocated under the deal signed at the horizon start). Rates as
+# the contracted tranches were (mega-contract x 0.95, D/E).
+AWS_GB_END = fmt_p(H_END)
+phases("aws-gb200-ultra", "aws", "dallas-lz", "gb200", 72, mega("aws", "gb200"),
+       0, AWS_GB_END, [(f, u) for f, _, u in
+                         ramp([("2025-11", 40000), ("2026-10", 120000)], rnd=1000)])
+phases("aws-gb300-ultra", "aws", "us-east-1", "gb300", 72, mega("aws", "gb300"),
+       0, AWS_GB_END, [(f, u) for f, _, u in
+                         ramp([("2026-01", 30000), ("2026-10", 80000)], rnd=1000)])
+# The GB300 expansion "from 2027" (S2): 140k more GB300 (E) from 2027-01,
+# signed 6 months ahead (E), term 72 months (E: six years, to 2032-12).
+reserve("aws-gb300-expansion", "aws", "us-east-1", "gb300", "2027-01", "2027-01",
+        72, 6, 72, 140000 // 72, mega("aws", "gb300"))
+# Trainium expansion (S2 [AMZN-50B], +$100B over 8 years, ~2 GW Trainium):
+# Trn3 UltraServers of 144 chips (S2 [TRN3]); a reservation may start any
+# month of 2026-10..2028-07 while the campus power ramps (E, power.csv); term
+# 96 months = the deal's 8 years (D); lead 6 months (E: the 2026-02-27 deal
+# to first racks in 2026-10 is ~7 months); rate $1.22 (D, TRN3_RATE); at most
+# the 2 GW campus: 2,000 MW / (144 x 1.716 kW) = 8,093 lots (D).
+TRN_MW = 2000
+TRN_WINDOW = ("2026-10", "2028-07")
+reserve("aws-trn3-expansion", "aws", "trainium-us", "trn3", TRN_WINDOW[0],
+        TRN_WINDOW[1], 96, 6, 144, racks_in(TRN_MW, "trn3", 144), TRN3_RATE)
+
+# Oracle (S2 [ORCL-300B], [STARGATE-SITES], [ABILENE]): NVL72 racks of 72 (S
+# [OCI-API] BM.GPU.GB200.4 / GB300.4 NVL72); a reservation may start any month
+# while the site's power ramps (power.csv), term 72 months (E: the ~5-year
+# $300B from 2027 plus a year's renewal at the same rate). Abilene is built
+# and leased (15-yr Oracle lease, S2): lead 0 and term 86 months (E: from the
+# horizon start to its end; later starts run past it). New sites are signed 12
+# months ahead (E: a year from signed lease to live racks; Saline Twp builds
+# from early 2026 for 2027, S2). max_lots: the finished campus in whole racks.
+OCI_TERM = 72
+OCI_SITES = [  # option, region, sku, start window, lead, MW of the finished campus, term
+    ("oci-abilene", "abilene", "gb200", ("2025-11", "2026-12"), 0, 1200, 86),
+    ("oci-shackelford", "shackelford", "gb300", ("2027-01", "2028-07"), 12, 1400, OCI_TERM),
+    ("oci-saline-mi", "saline-mi", "gb300", ("2027-07", "2028-07"), 12, 1100, OCI_TERM),
+    ("oci-port-washington", "port-washington", "gb300", ("2027-10", "2028-10"), 12, 800,
+     OCI_TERM),
+]
+for option, region, sku, (frm, to), lead, mw, term in OCI_SITES:
+    reserve(option, "oci", region, sku, frm, to, term, lead, 72,
+            racks_in(mw, sku, 72), mega("oci", sku))
+
+# CoreWeave: each committed GB tranche (3-yr committed rate, list x 0.5, E) as
+# one option starting with the old tranche (GB200 2025-11, GB300 2026-01): lots
+# of an NVL72 rack of 72 (S [CW-GB200-DOC]: min purchase 18 nodes = 1 rack), at
+# most the old tranche's size, to the merged deals' end 2030-08 (E); lead 0 (E:
+# in service under the 2025 deals). Installed racks draw OpenAI's share of
+# CoreWeave's power (power.csv), so the plan chooses what the ramp can hold.
+for sku, lot, units, start, end in (("gb200", 72, 60000, "2025-11", "2030-08"),
+                                    ("gb300", 72, 60000, "2026-01", "2030-08")):
+    reserve("cw-" + sku, "coreweave", "us-central", sku, start, start,
+            months_to(start, end), 0, lot, units // lot, CW_COMMIT[sku])
+
+# --------------------------------------------------------------------------
 # Power envelopes (facility MW; provider + region; windows are ramp steps)
 # --------------------------------------------------------------------------
 POWER = []
 
 
+# Sites whose only GPUs are reserved lots: their envelope is rounded down to
+# whole lots (E), so a plan of whole racks can fill it exactly.
+WHOLE_RACK_SITES = {("oci", o[1]): (o[2], 72) for o in OCI_SITES}
+WHOLE_RACK_SITES[("aws", "trainium-us")] = ("trn3", 144)
+
+
 def power(provider, region, steps_):
     for f, t, mw in steps_:
+        if (provider, region) in WHOLE_RACK_SITES:
+            sku, lot = WHOLE_RACK_SITES[(provider, region)]
+            mw = round(racks_in(mw, sku, lot) * gpu_kw(sku) * lot / 1000, 6)
         POWER.append((provider, region, f, t, mw))
 
 
@@ -344,7 +450,7 @@ power("oci", "port-washington", ramp([("2027-10", 200), ("2028-10", 800)]))
 power("azure", "fairwater-atl", ramp([("2025-11", 50), ("2027-01", AZ_ATL_MW)]))
 power("azure", "fairwater-wi", ramp([("2026-01", 150), ("2027-07", AZ_WI_MW)]))
 # AWS Trainium: ~2 GW (S2 [AMZN-50B]); ramp E.
-power("aws", "trainium-us", ramp([("2026-10", 150), ("2028-07", 2000)]))
+power("aws", "trainium-us", ramp([("2026-10", 150), ("2028-07", TRN_MW)]))
 # CoreWeave: OpenAI share ~25% (E) of active power 850 MW (Q4 25) -> 1.7 GW
 # (end-2026 target) (S2 [CW-FLEET]).
 power("coreweave", "us-central", ramp([("2025-11", 200), ("2027-01", 425)], rnd=5))
@@ -456,6 +562,24 @@ def lp_size(dem):
                 if (w, o["provider"], p) in forbidden:
                     continue
                 nvar += 1
+    # Reservations: one lot column per offered start (sign-by at or after the
+    # horizon start), one reserved-use column per (option, workload, month a
+    # start covers), one reserved-capacity row per covered month.
+    nr = 0
+    res_months = 0
+    for r in RESERVATIONS:
+        starts = [p for p in window_months(r["frm"], r["to"])
+                  if PIDX[p] - r["lead"] >= 0]
+        nr += len(starts)
+        if not starts:
+            continue
+        first, last = PIDX[starts[0]], PIDX[starts[-1]] + r["term"] - 1
+        covered = [p for p in PERIODS if first <= PIDX[p] <= last]
+        res_months += len(covered)
+        for p in covered:
+            for w, _, _ in WORKLOADS:
+                if perf_of(r["sku"], w) > 0 and (w, r["provider"], p) not in forbidden:
+                    nvar += 1
     nu = sum(1 for w, _, p in WORKLOADS if p is not None) * len(PERIODS)
     ns = len(CONTRACTS)
     rows_dem = len(WORKLOADS) * len(PERIODS)
@@ -465,9 +589,12 @@ def lp_size(dem):
     rows_share = sum(len(window_months(r[4], r[5])) for r in RULES
                      if r[1] in ("min_share", "max_share"))
     rows_prio = 1 if any(r[7] == "priority" for r in RULES) else 0
-    return dict(x=nvar, u=nu, s=ns, variables=nvar + nu + ns,
-                rows=rows_dem + rows_cap + rows_pow + rows_top + rows_share + rows_prio,
-                rows_detail=dict(demand=rows_dem, capacity=rows_cap, power=rows_pow,
+    rows_lots = sum(1 for r in RESERVATIONS if r["max_lots"])
+    return dict(x=nvar, u=nu, s=ns, r=nr, variables=nvar + nu + ns + nr,
+                rows=rows_dem + rows_cap + res_months + rows_lots + rows_pow + rows_top
+                + rows_share + rows_prio,
+                rows_detail=dict(demand=rows_dem, capacity=rows_cap,
+                                 reserved=res_months, lots=rows_lots, power=rows_pow,
                                  take_or_pay=rows_top, shares=rows_share,
                                  priority=rows_prio),
                 tranches=len(OFFERS), tranche_months=tranche_months)
@@ -563,14 +690,21 @@ def main():
         write("minimums.csv", ["contract", "from", "to", "min_usd"],
               [(c, f, t, int(round(v / 1e6)) * 1000000) for c, f, t, v in MINIMUMS])
         write("power.csv", ["provider", "region", "from", "to", "max_mw"],
-              [(p, r, f, t, num(mw)) for p, r, f, t, mw in POWER])
+              [(p, r, f, t, num(mw, 6)) for p, r, f, t, mw in POWER])
         write("rules.csv", ["rule", "kind", "workload", "provider", "from", "to",
                             "share", "mode"], RULES)
+        write("reservations.csv", ["option", "provider", "region", "sku", "from", "to",
+                                   "term_months", "lead_months", "lot_units", "max_lots",
+                                   "usd_per_unit_hour", "upfront_usd_per_lot"],
+              [(r["option"], r["provider"], r["region"], r["sku"], r["frm"], r["to"],
+                r["term"], r["lead"], r["lot"], r["max_lots"], num(r["price"]),
+                num(r["upfront"])) for r in RESERVATIONS])
     print(cross_check_curve())
     size = lp_size(dem)
-    print("LP size (per SPEC): %d variables (x %d, u %d, s %d), %d rows %s"
-          % (size["variables"], size["x"], size["u"], size["s"], size["rows"],
+    print("LP size (per SPEC): %d variables (x and y %d, u %d, s %d, lots %d), %d rows %s"
+          % (size["variables"], size["x"], size["u"], size["s"], size["r"], size["rows"],
              size["rows_detail"]))
+    print("reservations: %d options, %d whole-lot columns" % (len(RESERVATIONS), size["r"]))
     print("offers: %d tranches, %d tranche-months" % (size["tranches"],
                                                       size["tranche_months"]))
     tot = {}

@@ -5,8 +5,8 @@
 
 use crate::model::families::rules::Access;
 use crate::model::{Model, RowName};
-use crate::report::format::{num, units};
-use crate::scenario::{OfferId, Scenario, WorkloadId};
+use crate::report::format::{num, units, usd};
+use crate::scenario::{OfferId, ReservationId, Scenario, WorkloadId};
 use crate::solution::Solution;
 use std::fmt::Write;
 
@@ -42,7 +42,51 @@ pub struct Explanation {
     pub options: Vec<Option_>,
     /// Per provider with contracts in force that month: whose contracts its spend is credited to.
     pub credits: Vec<String>,
+    /// Reservation options that can serve the workload that month: reserved vs used units and
+    /// what one more lot would save.
+    pub reserved: Vec<ReservedOption>,
 }
+
+/// One reservation option in the explained month.
+#[derive(Debug, Clone)]
+pub struct ReservedOption {
+    pub option: ReservationId,
+    pub id: String,
+    /// `provider/region/sku`.
+    pub site: String,
+    pub lot_units: f64,
+    /// Units reserved (`lot_units` × active lots) and used (by every workload) that month.
+    pub reserved: f64,
+    pub used: f64,
+    pub used_by_workload: f64,
+    /// What one more reserved unit that month saves (nominal USD; the `reserved` row's value).
+    pub unit_value: Option<f64>,
+    /// Why reserved units sit idle, when some do.
+    pub idle_why: Option<String>,
+    /// The option's `max_lots` holds it back (its row binds).
+    pub at_lot_limit: bool,
+    /// Every start offered whose term covers the month.
+    pub starts: Vec<LotStart>,
+}
+
+/// One start of a reservation option whose term covers the explained month.
+#[derive(Debug, Clone)]
+pub struct LotStart {
+    pub start: usize,
+    pub start_month: String,
+    pub sign_by: String,
+    pub end: String,
+    pub lots: f64,
+    /// What one more lot of this start saves at the margin, present-value USD (from the duals:
+    /// an upper bound on the real saving of a whole lot, see `solution::LotValue`).
+    pub dual_value: Option<f64>,
+    /// What one more lot really saves, present-value USD: the plan re-solved with this start's
+    /// lots one higher (its `max_lots` too) and every other lot held (`price_lots_exactly`).
+    pub exact_value: Option<f64>,
+}
+
+/// `price_lots_exactly` re-solves at most this many starts (those with lots first).
+pub const EXACT_STARTS: usize = 8;
 
 /// Below this many USD per demand-unit-hour a dual's part is noise.
 const TINY: f64 = 1e-7;
@@ -162,13 +206,218 @@ pub fn explain(
         marginal,
         options,
         credits: credits(sc, sol, t),
+        reserved: reserved_options(sc, sol, w, t),
     }
+}
+
+/// The reservation options able to serve `w` in `t`, with reserved vs used units that month.
+fn reserved_options(sc: &Scenario, sol: &Solution, w: WorkloadId, t: usize) -> Vec<ReservedOption> {
+    let mut out = Vec::new();
+    for (k, res) in sc.reservations.iter().enumerate() {
+        let option = ReservationId(k);
+        let offer = &sc.offers[res.offer.0];
+        if !offer.window.contains(t) || sc.perf(w, res.sku) <= 0.0 {
+            continue;
+        }
+        let mut reserved = vec![0.0; sc.periods];
+        for l in sol.lots.iter().filter(|l| l.option == option) {
+            let end = (l.start + res.term_months).min(sc.periods);
+            for r in &mut reserved[l.start..end] {
+                *r += l.lots * res.lot_units;
+            }
+        }
+        let mut used = vec![0.0; sc.periods];
+        let mut used_by_workload = 0.0;
+        for a in sol.allocations.iter().filter(|a| a.offer == res.offer) {
+            used[a.t] += a.units;
+            if a.t == t && a.workload == w {
+                used_by_workload += a.units;
+            }
+        }
+        let unit_value = sol
+            .rows
+            .iter()
+            .find(|r| r.name == RowName::Reserved { option, t })
+            .and_then(|r| r.dual)
+            .map(|y| -y / sc.discount_factor(t) + 0.0);
+        let at_lot_limit = sol
+            .rows
+            .iter()
+            .any(|r| r.name == RowName::MaxLots { option } && r.is_binding());
+        let starts: Vec<LotStart> = res
+            .starts
+            .iter()
+            .filter(|&&s| res.covers(s, t))
+            .map(|&s| LotStart {
+                start: s,
+                start_month: sc.month(s).to_string(),
+                sign_by: sc.month(s - res.lead_months).to_string(),
+                end: sc.month(s + res.term_months - 1).to_string(),
+                lots: sol
+                    .lots
+                    .iter()
+                    .filter(|l| l.option == option && l.start == s)
+                    .map(|l| l.lots)
+                    .sum(),
+                dual_value: sol
+                    .lot_values
+                    .iter()
+                    .find(|v| v.option == option && v.start == s)
+                    .map(|v| v.value_pv() + 0.0),
+                exact_value: None,
+            })
+            .collect();
+        out.push(ReservedOption {
+            option,
+            id: res.id.clone(),
+            site: format!(
+                "{}/{}/{}",
+                sc.providers[res.provider.0].id, sc.regions[res.region.0].id, sc.skus[res.sku.0].id
+            ),
+            lot_units: res.lot_units,
+            reserved: reserved[t],
+            used: used[t],
+            used_by_workload,
+            unit_value,
+            idle_why: idle_why(sc, option, &starts, &reserved, &used, t),
+            at_lot_limit,
+            starts,
+        });
+    }
+    out
+}
+
+/// Why an option's reserved units sit idle in `t`: lots come whole, and a term runs on through
+/// months that need less than the months that made the lots worth taking.
+fn idle_why(
+    sc: &Scenario,
+    option: ReservationId,
+    starts: &[LotStart],
+    reserved: &[f64],
+    used: &[f64],
+    t: usize,
+) -> Option<String> {
+    let res = &sc.reservations[option.0];
+    let idle = reserved[t] - used[t];
+    if idle <= crate::solution::NOISE * reserved[t].max(1.0) {
+        return None;
+    }
+    let mut why = Vec::new();
+    if sc.lots == crate::scenario::Lots::Integer && used[t] > 0.0 && idle < res.lot_units {
+        why.push(format!(
+            "a whole lot: lots come in {} units, and one lot fewer ({} units) would not cover the {} used",
+            units(res.lot_units),
+            units(reserved[t] - res.lot_units),
+            units(used[t])
+        ));
+    }
+    // The month of the active terms where the option is used most.
+    let busiest = starts
+        .iter()
+        .filter(|s| s.lots > 0.0)
+        .flat_map(|s| s.start..(s.start + res.term_months).min(sc.periods))
+        .filter(|&m| m != t)
+        .max_by(|&a, &b| used[a].total_cmp(&used[b]).then(b.cmp(&a)));
+    if let Some(m) = busiest.filter(|&m| used[m] > used[t]) {
+        why.push(format!(
+            "the term: lots run {} months, and the same lots are used more in {} ({} of {} reserved units)",
+            res.term_months,
+            sc.month(m),
+            units(used[m]),
+            units(reserved[m])
+        ));
+    }
+    if why.is_empty() {
+        why.push(
+            "the lots still pay for themselves over their term (their charges, a commitment they burn, \
+             the months they serve)"
+                .into(),
+        );
+    }
+    Some(why.join("; "))
+}
+
+impl Explanation {
+    /// Fills each start's `exact_value`: the plan re-solved with that start's lots (and its
+    /// option's `max_lots`) one higher and every other lot held at the plan's value, allocation
+    /// re-optimised; saving = plan objective − re-solved objective. At most [`EXACT_STARTS`]
+    /// starts (those with lots first, then the latest); the others keep only the dual bound.
+    pub fn price_lots_exactly(
+        &mut self,
+        model: &Model,
+        sol: &Solution,
+        solver: crate::solve::SolverChoice,
+    ) {
+        let mut wanted: Vec<(usize, usize, bool)> = Vec::new();
+        for (i, o) in self.reserved.iter().enumerate() {
+            for (k, s) in o.starts.iter().enumerate() {
+                wanted.push((i, k, s.lots > 0.0));
+            }
+        }
+        wanted.sort_by(|a, b| {
+            b.2.cmp(&a.2).then(
+                self.reserved[b.0].starts[b.1]
+                    .start
+                    .cmp(&self.reserved[a.0].starts[a.1].start),
+            )
+        });
+        wanted.truncate(EXACT_STARTS);
+        for (i, k, _) in wanted {
+            let option = self.reserved[i].option;
+            let start = self.reserved[i].starts[k].start;
+            self.reserved[i].starts[k].exact_value =
+                one_more_lot(model, sol, option, start, solver).map(|v| sol.objective_usd - v);
+        }
+    }
+}
+
+/// The objective of the plan with one more lot of `option` starting in `start`, every other lot
+/// held; `None` when that plan cannot be solved.
+fn one_more_lot(
+    model: &Model,
+    sol: &Solution,
+    option: ReservationId,
+    start: usize,
+    solver: crate::solve::SolverChoice,
+) -> Option<f64> {
+    use crate::model::{Sense, Var};
+    let mut lp = model.lp.clone();
+    // Every lot is held below: what is left is an LP.
+    lp.integer.clear();
+    // Hold every lot at the plan's value (a whole-lot plan already has these rows).
+    let fixed: Vec<usize> = lp
+        .rows
+        .iter()
+        .filter(|r| matches!(r.name, RowName::LotFix { .. }))
+        .filter_map(|r| r.terms.first().map(|t| t.0))
+        .collect();
+    for j in 0..lp.vars.len() {
+        if matches!(lp.vars[j], Var::Lots { .. }) && !fixed.contains(&j) {
+            let v = sol.values[j].max(0.0);
+            let name = match lp.vars[j] {
+                Var::Lots { option, start } => RowName::LotFix { option, start },
+                _ => unreachable!(),
+            };
+            lp.add_row(name, vec![(j, 1.0)], Sense::Eq, v);
+        }
+    }
+    for row in &mut lp.rows {
+        match row.name {
+            RowName::LotFix {
+                option: o,
+                start: s,
+            } if o == option && s == start => row.rhs += 1.0,
+            RowName::MaxLots { option: o } if o == option => row.rhs += 1.0,
+            _ => {}
+        }
+    }
+    let solved = crate::solve::solve_lp(&mut lp, solver).ok()?;
+    Some(lp.objective_value(&solved.outcome.x))
 }
 
 /// `aws: list $6,000 credited to aws-b $5,000 (20% off), aws-a $1,000 (10% off)` for each
 /// provider with a contract in force in `t` (from the plan's spend ledger).
 fn credits(sc: &Scenario, sol: &Solution, t: usize) -> Vec<String> {
-    use crate::report::format::usd;
     let mut out = Vec::new();
     for p in 0..sc.providers.len() {
         let provider = crate::scenario::ProviderId(p);
@@ -284,6 +533,69 @@ fn describe(sc: &Scenario, sol: &Solution, name: &RowName, t: usize) -> String {
 }
 
 impl Explanation {
+    fn render_reserved(&self, s: &mut String) {
+        if self.reserved.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            s,
+            "\nReserved capacity that can serve {} in {}: units reserved (lot_units × active lots) against units \
+             used, and what one more lot would save (present value; positive = the plan gets cheaper):",
+            self.workload, self.period
+        );
+        for o in &self.reserved {
+            let value = o
+                .unit_value
+                .map(|v| format!("; one more reserved unit this month saves {}", usd(v)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "\n  {} ({}, lots of {} units): reserved {}, used {} ({} by {}), idle {}{value}",
+                o.id,
+                o.site,
+                units(o.lot_units),
+                units(o.reserved),
+                units(o.used),
+                units(o.used_by_workload),
+                self.workload,
+                units((o.reserved - o.used).max(0.0))
+            );
+            if let Some(why) = &o.idle_why {
+                let _ = writeln!(s, "    idle because {why}");
+            }
+            if o.at_lot_limit {
+                let _ = writeln!(
+                    s,
+                    "    at its lot limit (max_lots): one more lot needs the limit raised"
+                );
+            }
+            for l in &o.starts {
+                let dual = l
+                    .dual_value
+                    .map(|v| format!("at most {} (duals)", usd(v)))
+                    .unwrap_or_else(|| "no duals".into());
+                let exact = l
+                    .exact_value
+                    .map(|v| format!(", exactly {} (re-solved, other lots held)", usd(v)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    s,
+                    "    start {} (sign by {}, ends {}): lots {}; one more lot saves {dual}{exact}",
+                    l.start_month,
+                    l.sign_by,
+                    l.end,
+                    units(l.lots)
+                );
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\n  The duals price one reserved unit more; a lot adds lot_units units at once, so the dual value is an \
+             upper bound on what a whole lot saves (the plan's cost is convex in its lots). The re-solved value is \
+             what it saves."
+        );
+    }
+
     pub fn render(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(
@@ -360,6 +672,7 @@ impl Explanation {
             }
         }
         let _ = writeln!(s, "\n* = chosen. Units are SKU units in use for the month.");
+        self.render_reserved(&mut s);
         if !self.credits.is_empty() {
             let _ = writeln!(s, "\nSpend in {} credited to contracts:", self.period);
             for c in &self.credits {

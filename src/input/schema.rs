@@ -53,7 +53,8 @@ pub const SETTINGS: FileSchema = FileSchema {
     doc: "key,value rows: horizon_start, horizon_end (YYYY-MM), discount_rate (annual), hours_per_month, \
           demand_shock_persistence (0..1, share of demand uncertainty that persists across months; default 0.8), \
           lots (integer|continuous: whole reservation lots or the LP relaxation; default integer), mip_gap (relative gap \
-          the whole-lot search stops at; default 1e-4), \
+          the whole-lot search stops at; default 1e-4), decide_by (YYYY-MM, for commit: reservation lots whose sign-by month is \
+          at or before it are decided now, against all demand samples; later ones per sample; default the horizon start), \
           min_cash_usd (cash the plan must keep, default 0), funding_rate (annual interest on money raised beyond \
           the cash; blank = the cash ledger is a report only)",
     columns: &[
@@ -61,7 +62,7 @@ pub const SETTINGS: FileSchema = FileSchema {
             "key",
             true,
             Choice(
-                "horizon_start|horizon_end|discount_rate|hours_per_month|demand_shock_persistence|lots|mip_gap|min_cash_usd|funding_rate",
+                "horizon_start|horizon_end|discount_rate|hours_per_month|demand_shock_persistence|lots|mip_gap|decide_by|min_cash_usd|funding_rate",
             ),
             "",
             "setting name",

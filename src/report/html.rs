@@ -123,6 +123,7 @@ pub fn formatter(unit: Unit) -> Box<dyn Fn(f64) -> String> {
         Unit::Gw => Box::new(|v| format!("{} GW", num(v, 2))),
         Unit::Vcpu | Unit::DemandUnits | Unit::Units => Box::new(units),
         Unit::Probability => Box::new(pct),
+        Unit::Months => Box::new(|v| num(v, 0)),
     }
 }
 

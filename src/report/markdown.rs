@@ -160,6 +160,15 @@ fn reservations(s: &mut String, m: &Metrics) {
         "\nCommitment left after the horizon (terms running past it, list price, not in the objective): **{}**.\n",
         usd(m.totals.commitment_after_horizon_usd)
     );
+    if m.reservations.iter().any(|r| r.utilization < 0.9995) {
+        let _ = writeln!(
+            s,
+            "Utilization below 100%: a reservation is paid for every month of its term, used or not, and comes in \
+             whole lots. `marginal_costs.csv` has reserved against used units per option and month (`reserved` \
+             rows) and what one more lot of each start would save (`lot` rows); `capplan explain` says why reserved \
+             units sit idle in a workload-month.\n"
+        );
+    }
 }
 
 fn spend_by_year(s: &mut String, m: &Metrics) {
@@ -540,6 +549,15 @@ fn marginal_note(s: &mut String, m: &Metrics) {
             r.subject,
             r.period,
             usd(r.value_nominal_usd)
+        );
+    }
+    if let Some(r) = top("lot").filter(|r| r.value_pv_usd > 0.0) {
+        let _ = writeln!(
+            s,
+            "- Most valuable reservation at the margin: {} saves at most {} (present value, from the duals: an \
+             upper bound for a whole lot; `capplan explain` re-solves it).",
+            r.subject,
+            usd(r.value_pv_usd)
         );
     }
     if let Some(r) = top("capacity").filter(|r| r.value_nominal_usd > 0.0) {

@@ -402,7 +402,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         .map(|t| sol.spend.shortfall_paid[t] * sc.discount_factor(t))
         .sum();
 
-    let (reservations, reserved_use) = reservation_rows(sc, sol);
+    let (reservations, reserved_use, reserved, used) = reservation_rows(sc, sol);
     let totals = Totals {
         objective_usd: sol.objective_usd,
         bound_usd: sol.bound_usd,
@@ -456,7 +456,7 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
         unmet: unmet_rows,
         binding: binding(sc, sol),
         rules: rules(sc),
-        marginal: marginal(sc, sol),
+        marginal: marginal(sc, sol, &reserved, &used),
         power_limits: sc
             .power
             .iter()
@@ -474,7 +474,19 @@ pub fn compute(sc: &Scenario, sol: &Solution) -> Metrics {
     }
 }
 
-fn reservation_rows(sc: &Scenario, sol: &Solution) -> (Vec<ReservationRow>, Vec<ReservedUse>) {
+/// Units by option and month: `[k][t]`.
+type ByOptionMonth = Vec<Vec<f64>>;
+
+/// The reservations signed, reserved vs used per option and month, and those two as arrays.
+fn reservation_rows(
+    sc: &Scenario,
+    sol: &Solution,
+) -> (
+    Vec<ReservationRow>,
+    Vec<ReservedUse>,
+    ByOptionMonth,
+    ByOptionMonth,
+) {
     use crate::model::families::reservations::beyond_horizon_usd;
     let h = sc.hours_per_month;
     // reserved[k][t], used[k][t]
@@ -482,8 +494,9 @@ fn reservation_rows(sc: &Scenario, sol: &Solution) -> (Vec<ReservationRow>, Vec<
     let mut used = vec![vec![0.0; sc.periods]; sc.reservations.len()];
     for l in &sol.lots {
         let r = &sc.reservations[l.option.0];
-        for t in l.start..(l.start + r.term_months).min(sc.periods) {
-            reserved[l.option.0][t] += l.lots * r.lot_units;
+        let end = (l.start + r.term_months).min(sc.periods);
+        for units in &mut reserved[l.option.0][l.start..end] {
+            *units += l.lots * r.lot_units;
         }
     }
     for a in &sol.allocations {
@@ -534,7 +547,7 @@ fn reservation_rows(sc: &Scenario, sol: &Solution) -> (Vec<ReservationRow>, Vec<
             }
         }
     }
-    (rows, uses)
+    (rows, uses, reserved, used)
 }
 
 /// The name and unit of a row, and the month whose dollars its nominal value is in.
@@ -673,14 +686,28 @@ pub fn describe_row(
 
 /// Duals as the value of relaxing each row by one unit. A dual is d objective / d rhs; relaxing
 /// means raising the rhs of a `<=` row and lowering it for `>=` and `=` rows (one less demand
-/// unit, one less dollar committed, one less unit of share).
-fn marginal(sc: &Scenario, sol: &Solution) -> Vec<MarginalRow> {
-    sol.rows
+/// unit, one less dollar committed, one less unit of share). A `reserved` row reads as used units
+/// (level) against reserved units (limit). The `lot_fix` rows that hold a whole-lot plan's lots
+/// give way to one `lot` row per start offered: what one more lot of it would save
+/// (`solution::LotValue`, present value, in dollars of the start month).
+fn marginal(
+    sc: &Scenario,
+    sol: &Solution,
+    reserved: &ByOptionMonth,
+    used: &ByOptionMonth,
+) -> Vec<MarginalRow> {
+    let mut out: Vec<MarginalRow> = sol
+        .rows
         .iter()
+        .filter(|r| !matches!(r.name, RowName::LotFix { .. }))
         .filter_map(|r| {
             let dual = r.dual?;
             let value_pv = if r.sense == Sense::Le { -dual } else { dual } + 0.0;
             let (family, period, subject, per, t) = describe_row(sc, &r.name);
+            let (level, limit) = match r.name {
+                RowName::Reserved { option, t } => (used[option.0][t], reserved[option.0][t]),
+                _ => (r.activity, r.rhs),
+            };
             Some(MarginalRow {
                 family: family.into(),
                 period,
@@ -688,12 +715,38 @@ fn marginal(sc: &Scenario, sol: &Solution) -> Vec<MarginalRow> {
                 per: per.into(),
                 value_nominal_usd: value_pv / sc.discount_factor(t),
                 value_pv_usd: value_pv,
-                level: r.activity,
-                limit: r.rhs,
+                level,
+                limit,
                 binding: r.is_binding(),
             })
         })
-        .collect()
+        .collect();
+    let held_by_limit = |k: crate::scenario::ReservationId| {
+        sol.rows
+            .iter()
+            .any(|r| r.name == RowName::MaxLots { option: k } && r.is_binding())
+    };
+    for v in &sol.lot_values {
+        let r = &sc.reservations[v.option.0];
+        let value_pv = v.value_pv() + 0.0;
+        out.push(MarginalRow {
+            family: "lot".into(),
+            period: sc.month(v.start).to_string(),
+            subject: format!(
+                "one more lot of reservation {} starting {} (sign by {})",
+                r.id,
+                sc.month(v.start),
+                sc.month(v.start - r.lead_months)
+            ),
+            per: "lot".into(),
+            value_nominal_usd: value_pv / sc.discount_factor(v.start),
+            value_pv_usd: value_pv,
+            level: v.lots,
+            limit: v.lots,
+            binding: held_by_limit(v.option) && value_pv > crate::solution::DUAL_ZERO,
+        });
+    }
+    out
 }
 
 /// Binding rows grouped by the thing they are about (a tranche, a site, a rule) across months.

@@ -11,7 +11,7 @@ pub const PALETTE: [&str; 10] = [
 ];
 
 pub use super::views::Series;
-use super::views::{Body, Line, View};
+use super::views::{Body, GanttBar, Line, View};
 use crate::analysis::risk::Fan;
 
 const W: f64 = 860.0;
@@ -492,6 +492,186 @@ pub fn signed_line(
     s
 }
 
+/// Label column and row height of the reservation Gantt.
+const GANTT_LEFT: f64 = 230.0;
+const GANTT_ROW: f64 = 24.0;
+
+/// The reservation Gantt: one row per reservation signed. A diamond marks the sign-by month and a
+/// thin line leads from it to the start; the bar runs from the start to the end of the term, solid
+/// inside the horizon and hatched after it (the commitment left after the horizon), with a dashed
+/// line at the horizon's end. Each bar's group carries its months (`data-sign-by`, `data-start`,
+/// `data-end`) and lots for readers of the source and tests.
+pub fn gantt(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    bars: &[GanttBar],
+    horizon: usize,
+) -> String {
+    let n = labels.len().max(1);
+    let height = TOP + GANTT_ROW * bars.len().max(1) as f64 + BOTTOM + 18.0;
+    let plot_w = W - GANTT_LEFT - 20.0;
+    let x = |i: usize| GANTT_LEFT + plot_w * i as f64 / n as f64;
+    let centre = |i: usize| GANTT_LEFT + plot_w * (i as f64 + 0.5) / n as f64;
+    let mut s = format!(
+        r#"<figure><figcaption>{}</figcaption><svg id="{id}" class="chart" data-series="{}" data-points="{}" viewBox="0 0 {W} {height:.0}" role="img" aria-label="{}">"#,
+        esc(title),
+        bars.len(),
+        bars.len(),
+        esc(title)
+    );
+    let _ = write!(
+        s,
+        r##"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff" fill-opacity="0.35"/><line x1="0" y1="0" x2="0" y2="6" stroke="#333" stroke-width="1.5"/></pattern></defs>"##
+    );
+    let bottom = TOP + GANTT_ROW * bars.len().max(1) as f64;
+    // Month grid and labels.
+    let every = (n / 12).max(1);
+    for (i, l) in labels.iter().enumerate() {
+        if i % every == 0 {
+            let _ = write!(
+                s,
+                r##"<line x1="{0:.1}" x2="{0:.1}" y1="{TOP:.1}" y2="{bottom:.1}" stroke="#eee"/><text x="{1:.1}" y="{2:.1}" text-anchor="middle" font-size="10">{3}</text>"##,
+                x(i),
+                centre(i),
+                bottom + 14.0,
+                esc(l)
+            );
+        }
+    }
+    if horizon < labels.len() {
+        let _ = write!(
+            s,
+            r##"<line x1="{0:.1}" x2="{0:.1}" y1="{1:.1}" y2="{bottom:.1}" stroke="#000" stroke-dasharray="4 3"/><text x="{0:.1}" y="{2:.1}" text-anchor="middle" font-size="10">horizon end</text>"##,
+            x(horizon),
+            TOP - 4.0,
+            TOP + 4.0 - 10.0,
+        );
+    }
+    let colours: Vec<&str> = {
+        let mut options: Vec<&str> = bars.iter().map(|b| b.option.as_str()).collect();
+        options.sort();
+        options.dedup();
+        bars.iter()
+            .map(|b| {
+                PALETTE[options.iter().position(|o| *o == b.option).unwrap_or(0) % PALETTE.len()]
+            })
+            .collect()
+    };
+    for (r, b) in bars.iter().enumerate() {
+        let colour = colours[r];
+        let y = TOP + GANTT_ROW * r as f64;
+        let mid = y + GANTT_ROW / 2.0;
+        let inside_end = (b.end + 1).min(horizon.max(b.start));
+        let after = b.after_horizon(horizon);
+        let lots = format!(
+            "{} lot{}",
+            super::format::units(b.lots),
+            if b.lots == 1.0 { "" } else { "s" }
+        );
+        let what = format!(
+            "{}: {lots} ({} units) of {}, sign by {}, term {}..{}{}",
+            b.option,
+            super::format::units(b.units),
+            b.site,
+            labels.get(b.sign_by).map_or("", |l| l.as_str()),
+            labels.get(b.start).map_or("", |l| l.as_str()),
+            labels.get(b.end).map_or("", |l| l.as_str()),
+            if after > 0 {
+                format!(
+                    ", {after} month{} after the horizon",
+                    if after == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            }
+        );
+        let _ = write!(
+            s,
+            r#"<g class="reservation" data-option="{}" data-sign-by="{}" data-start="{}" data-end="{}" data-lots="{}" data-units="{}" data-after-horizon-months="{after}"><title>{}</title>"#,
+            esc(&b.option),
+            esc(labels.get(b.sign_by).map_or("", |l| l.as_str())),
+            esc(labels.get(b.start).map_or("", |l| l.as_str())),
+            esc(labels.get(b.end).map_or("", |l| l.as_str())),
+            super::format::num(b.lots, 6),
+            super::format::num(b.units, 6),
+            esc(&what)
+        );
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{} {}: {lots}, {} units</text>"#,
+            GANTT_LEFT - 8.0,
+            mid + 4.0,
+            esc(&b.option),
+            esc(labels.get(b.start).map_or("", |l| l.as_str())),
+            super::format::units(b.units)
+        );
+        // Lead: from the sign-by month's centre to the start of the term.
+        if b.sign_by < b.start {
+            let _ = write!(
+                s,
+                r#"<line class="lead" x1="{:.2}" x2="{:.2}" y1="{mid:.2}" y2="{mid:.2}" stroke="{colour}" stroke-width="1.5"/>"#,
+                centre(b.sign_by),
+                x(b.start)
+            );
+        }
+        if inside_end > b.start {
+            let _ = write!(
+                s,
+                r#"<rect class="term" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="{colour}"/>"#,
+                x(b.start),
+                y + 5.0,
+                x(inside_end) - x(b.start),
+                GANTT_ROW - 10.0
+            );
+        }
+        if after > 0 {
+            let from = x(horizon.max(b.start));
+            let _ = write!(
+                s,
+                r#"<rect class="after-horizon" x="{from:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="{colour}" fill-opacity="0.35"/><rect x="{from:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="url(#{id}-hatch)"/>"#,
+                y + 5.0,
+                x(b.end + 1) - from,
+                GANTT_ROW - 10.0,
+                y + 5.0,
+                x(b.end + 1) - from,
+                GANTT_ROW - 10.0
+            );
+        }
+        let (cx, d) = (centre(b.sign_by), 5.0);
+        let _ = write!(
+            s,
+            r##"<polygon class="sign-by" points="{:.2},{mid:.2} {cx:.2},{:.2} {:.2},{mid:.2} {cx:.2},{:.2}" fill="#000" stroke="#fff" stroke-width="0.8"/></g>"##,
+            cx - d,
+            mid - d,
+            cx + d,
+            mid + d
+        );
+    }
+    // Legend under the month labels.
+    let ly = bottom + 30.0;
+    let _ = write!(
+        s,
+        r##"<polygon points="{0:.1},{1:.1} {2:.1},{3:.1} {4:.1},{1:.1} {2:.1},{5:.1}" fill="#000"/><text x="{6:.1}" y="{7:.1}" font-size="11">sign by</text><rect x="{8:.1}" y="{9:.1}" width="18" height="10" fill="{10}"/><text x="{11:.1}" y="{7:.1}" font-size="11">term inside the horizon</text><rect x="{12:.1}" y="{9:.1}" width="18" height="10" fill="{10}" fill-opacity="0.35"/><rect x="{12:.1}" y="{9:.1}" width="18" height="10" fill="url(#{id}-hatch)"/><text x="{13:.1}" y="{7:.1}" font-size="11">term after the horizon (commitment left)</text>"##,
+        GANTT_LEFT - 5.0,
+        ly,
+        GANTT_LEFT,
+        ly - 5.0,
+        GANTT_LEFT + 5.0,
+        ly + 5.0,
+        GANTT_LEFT + 10.0,
+        ly + 4.0,
+        GANTT_LEFT + 70.0,
+        ly - 5.0,
+        PALETTE[0],
+        GANTT_LEFT + 94.0,
+        GANTT_LEFT + 250.0,
+        GANTT_LEFT + 274.0,
+    );
+    s.push_str("</svg></figure>\n");
+    s
+}
+
 /// A view drawn as SVG.
 pub fn draw(v: &View, fmt: &dyn Fn(f64) -> String) -> String {
     match &v.body {
@@ -508,6 +688,7 @@ pub fn draw(v: &View, fmt: &dyn Fn(f64) -> String) -> String {
             Some((need, *floor)),
             fmt,
         ),
+        Body::Gantt { bars, horizon } => gantt(v.id, &v.title, &v.labels, bars, *horizon),
     }
 }
 

@@ -1,8 +1,9 @@
 //! The charted views of a plan, by what is scarce: money (spend, commitments), power (MW per site
 //! against its envelope), CPU (vCPUs), GPU capacity (in demand units, beside raw units per SKU),
-//! unmet demand, and for `simulate`/`commit` the fans over demand samples. Computed once from the
-//! metrics, drawn by both `report.html` (SVG) and `report.xlsx` (native charts), so both show the
-//! same series; being a function of the metrics alone, they re-render from plan.json.
+//! the reservations to sign (a Gantt chart), unmet demand, and for `simulate`/`commit` the fans
+//! over demand samples. Computed once from the metrics, drawn by both `report.html` (SVG) and
+//! `report.xlsx` (native charts), so both show the same series; being a function of the metrics
+//! alone, they re-render from plan.json.
 
 use super::metrics::Metrics;
 use crate::analysis::risk::{Fan, Risk};
@@ -18,6 +19,8 @@ pub enum Unit {
     DemandUnits,
     Units,
     Probability,
+    /// Months (the reservation Gantt's axis).
+    Months,
 }
 
 impl Unit {
@@ -30,6 +33,7 @@ impl Unit {
             Unit::DemandUnits => "demand units",
             Unit::Units => "units",
             Unit::Probability => "probability",
+            Unit::Months => "months",
         }
     }
 }
@@ -65,6 +69,30 @@ pub enum Body {
         need: Series,
         floor: f64,
     },
+    /// One bar per reserved start on a month axis (`View::labels`: the horizon's months, then
+    /// the months terms run past it); the first `horizon` labels are inside the horizon.
+    Gantt { bars: Vec<GanttBar>, horizon: usize },
+}
+
+/// One reservation signed (an option's lots starting in one month), as label indices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GanttBar {
+    pub option: String,
+    /// `provider/region/sku`.
+    pub site: String,
+    pub sign_by: usize,
+    pub start: usize,
+    /// Last month of the term (inclusive).
+    pub end: usize,
+    pub lots: f64,
+    pub units: f64,
+}
+
+impl GanttBar {
+    /// Months of the term past the horizon (the commitment left after it).
+    pub fn after_horizon(&self, horizon: usize) -> usize {
+        (self.end + 1).saturating_sub(horizon.max(self.start))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +117,7 @@ impl View {
             Body::Fans(f) => f.iter().map(|x| x.p50.len()).sum(),
             Body::Bars(s) => s.values.len(),
             Body::Signed { line, .. } => line.values.len(),
+            Body::Gantt { bars, .. } => bars.len(),
         }
     }
 }
@@ -241,6 +270,46 @@ pub fn unmet_by_workload(m: &Metrics) -> Vec<Series> {
     )
 }
 
+/// `YYYY-MM` as a month count, and back.
+fn month_number(m: &str) -> Option<i64> {
+    let (y, mo) = m.split_once('-')?;
+    Some(y.parse::<i64>().ok()? * 12 + mo.parse::<i64>().ok()? - 1)
+}
+
+fn month_text(n: i64) -> String {
+    format!("{:04}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1)
+}
+
+/// The reservation Gantt: the months from the horizon start to the last month of any term, and
+/// one bar per reservation signed, in `reservations.csv` order (by sign-by month).
+pub fn reservation_gantt(m: &Metrics) -> Option<(Vec<String>, Vec<GanttBar>)> {
+    let first = month_number(m.months.first()?)?;
+    let index = |s: &str| month_number(s).map(|n| (n - first).max(0) as usize);
+    let mut bars = Vec::new();
+    for r in &m.reservations {
+        bars.push(GanttBar {
+            option: r.option.clone(),
+            site: format!("{}/{}/{}", r.provider, r.region, r.sku),
+            sign_by: index(&r.sign_by)?,
+            start: index(&r.start)?,
+            end: index(&r.end)?,
+            lots: r.lots,
+            units: r.units,
+        });
+    }
+    if bars.is_empty() {
+        return None;
+    }
+    let last = bars
+        .iter()
+        .map(|b| b.end + 1)
+        .max()
+        .unwrap_or(0)
+        .max(m.months.len());
+    let labels = (0..last as i64).map(|i| month_text(first + i)).collect();
+    Some((labels, bars))
+}
+
 /// P(shortfall) per contract, from a risk study.
 pub fn shortfall_probability(r: &Risk) -> Series {
     let rows: Vec<_> = r
@@ -343,6 +412,21 @@ pub fn plan_views(m: &Metrics) -> Vec<View> {
             unit: Unit::Vcpu,
             labels: months(),
             body: Body::Stacked(cpu),
+        });
+    }
+    if let Some((labels, bars)) = reservation_gantt(m) {
+        v.push(View {
+            id: "reservations",
+            sheet: "Chart reservations",
+            title: "Reservations: sign-by (diamond), lead time (thin line), term (bar); hatched: term after the \
+                    horizon (commitment left after it)"
+                .into(),
+            unit: Unit::Months,
+            labels,
+            body: Body::Gantt {
+                bars,
+                horizon: m.months.len(),
+            },
         });
     }
     v.push(View {

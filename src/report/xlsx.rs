@@ -6,10 +6,11 @@
 //! Bytes are deterministic: fixed document properties and creation time.
 
 use super::svg::PALETTE;
-use super::views::{Body, Unit, View};
+use super::views::{Body, GanttBar, Unit, View};
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, DocProperties,
-    ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
+    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartPatternFill, ChartPatternFillType,
+    ChartSolidFill, ChartType, DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
+    XlsxError,
 };
 
 /// A figure on the Summary sheet.
@@ -197,6 +198,7 @@ fn unit_format(u: Unit) -> &'static str {
         Unit::Gw => "0.000",
         Unit::Vcpu | Unit::DemandUnits | Unit::Units => "#,##0",
         Unit::Probability => "0.0%",
+        Unit::Months => "0",
     }
 }
 
@@ -257,6 +259,8 @@ fn view_columns(v: &View) -> Vec<(String, Vec<Option<f64>>, Role, usize)> {
             }
         }
         Body::Bars(s) => cols.push((s.name.clone(), some(&s.values), Role::Bar, 0)),
+        // Drawn by `gantt_sheet`.
+        Body::Gantt { .. } => {}
         Body::Signed { line, need, floor } => {
             cols.push((line.name.clone(), some(&line.values), Role::Line, 0));
             cols.push((need.name.clone(), some(&need.values), Role::Line, 5));
@@ -287,7 +291,110 @@ fn line_format(k: usize, dash: bool) -> ChartFormat {
     ChartFormat::new().set_line(&line).clone()
 }
 
+/// The reservation Gantt as a sheet (one row per reservation signed: its months as text, then
+/// months from the horizon start to the sign-by month, the lead, the term inside the horizon and
+/// after it) and a stacked horizontal bar chart whose first series is invisible, so each bar
+/// starts at its sign-by month.
+fn gantt_sheet(
+    wb: &mut Workbook,
+    v: &View,
+    bars: &[GanttBar],
+    horizon: usize,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(v.sheet)?;
+    header_row(
+        ws,
+        &[
+            "reservation",
+            "sign_by",
+            "start",
+            "end",
+            "months to sign-by",
+            "lead (sign-by to start)",
+            "term inside the horizon",
+            "term after the horizon",
+        ],
+    )?;
+    let month = |i: usize| v.labels.get(i).cloned().unwrap_or_default();
+    for (r, b) in bars.iter().enumerate() {
+        let row = r as u32 + 1;
+        let after = b.after_horizon(horizon);
+        let term = b.end + 1 - b.start;
+        ws.write_string(
+            row,
+            0,
+            format!(
+                "{} {} × {} ({} units)",
+                b.option,
+                month(b.start),
+                super::format::units(b.lots),
+                super::format::units(b.units)
+            ),
+        )?;
+        ws.write_string(row, 1, month(b.sign_by))?;
+        ws.write_string(row, 2, month(b.start))?;
+        ws.write_string(row, 3, month(b.end))?;
+        ws.write_number(row, 4, b.sign_by as f64)?;
+        ws.write_number(row, 5, (b.start - b.sign_by) as f64)?;
+        ws.write_number(row, 6, (term - after) as f64)?;
+        ws.write_number(row, 7, after as f64)?;
+    }
+    ws.set_autofit_max_width(MAX_WIDTH);
+    ws.autofit();
+    let n = bars.len() as u32;
+    if n == 0 {
+        return Ok(());
+    }
+    let mut ch = Chart::new(ChartType::BarStacked);
+    ch.title().set_name(&format!(
+        "Reservations: lead (grey) from the sign-by month, term (blue), after the horizon (hatched, month {horizon} on)"
+    ));
+    // In rust_xlsxwriter's bar chart the x axis is the horizontal (value) one: months from the
+    // horizon start; the vertical categories are reversed so the first reservation is on top, as
+    // in the HTML chart.
+    ch.x_axis()
+        .set_name(&format!("months from {}", month(0)))
+        .set_num_format("0");
+    ch.y_axis().set_reverse();
+    ch.set_width(900).set_height(160 + 28 * n.min(40));
+    let formats = [
+        ChartFormat::new().set_no_fill().set_no_line().clone(),
+        ChartFormat::new()
+            .set_solid_fill(ChartSolidFill::new().set_color("#BBBBBB"))
+            .clone(),
+        ChartFormat::new()
+            .set_solid_fill(ChartSolidFill::new().set_color(PALETTE[0]))
+            .clone(),
+        ChartFormat::new()
+            .set_pattern_fill(
+                ChartPatternFill::new()
+                    .set_pattern(ChartPatternFillType::DiagonalStripesWideUpwards)
+                    .set_foreground_color(PALETTE[0])
+                    .set_background_color("#FFFFFF"),
+            )
+            .clone(),
+    ];
+    for (k, mut f) in formats.into_iter().enumerate() {
+        let c = 4 + k as u16;
+        let s = ch
+            .add_series()
+            .set_name((v.sheet, 0, c))
+            .set_categories((v.sheet, 1, 0, n, 0))
+            .set_values((v.sheet, 1, c, n, c))
+            .set_format(&mut f);
+        if k == 0 {
+            s.set_overlap(100).set_gap(40);
+        }
+    }
+    ws.insert_chart(1, 9, &ch)?;
+    Ok(())
+}
+
 fn view_sheet(wb: &mut Workbook, v: &View) -> Result<(), XlsxError> {
+    if let Body::Gantt { bars, horizon } = &v.body {
+        return gantt_sheet(wb, v, bars, *horizon);
+    }
     let cols = view_columns(v);
     let label = if matches!(v.body, Body::Bars(_)) {
         "contract"
@@ -361,6 +468,7 @@ fn view_sheet(wb: &mut Workbook, v: &View) -> Result<(), XlsxError> {
             }
             ws.insert_chart(1, chart_col, &ch)?;
         }
+        Body::Gantt { .. } => {}
         Body::Fans(fans) => {
             // Excel has no band series: a stacked area of P10 (invisible) and P90 - P10 (shaded),
             // with the median and the commitment as lines over it.

@@ -137,6 +137,16 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
     if let (Some(s), Some(e), Some(t)) = (start, end, tables.demand.as_ref()) {
         check_horizon_length(&settings, &demand_rows, &t.display, s, e, diags);
     }
+    if let (Some((m, line)), Some(s), Some(e)) = (settings.decide_by, start, end) {
+        if m < s || m > e {
+            diags.push(
+                settings.display.as_str(),
+                line,
+                "value",
+                format!("decide_by {m} is outside the horizon {s}..{e}"),
+            );
+        }
+    }
     // Version 2: contracts of one provider may overlap (spend is credited, `model::spend`).
     let raw_minimums = tables
         .minimums
@@ -403,6 +413,9 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         reservations,
         lots: settings.lots,
         mip_gap: settings.mip_gap,
+        decide_by: settings
+            .decide_by
+            .map_or(0, |(m, _)| (m.0 - start.0).clamp(0, periods as i32 - 1) as usize),
         notes,
         money: money.unwrap_or_default(),
     };
@@ -685,6 +698,8 @@ struct Settings {
     persistence: f64,
     lots: Lots,
     mip_gap: f64,
+    /// `capplan commit`: the last sign-by month decided now (checked against the horizon later).
+    decide_by: Option<(Month, u64)>,
     min_cash_usd: f64,
     funding_rate: Option<f64>,
 }
@@ -701,6 +716,7 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
         persistence: DEFAULT_PERSISTENCE,
         lots: Lots::Integer,
         mip_gap: DEFAULT_MIP_GAP,
+        decide_by: None,
         min_cash_usd: 0.0,
         funding_rate: None,
     };
@@ -722,6 +738,15 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
                     Ok(m) if key == "horizon_start" => s.horizon_start = Some((m, row.line)),
                     Ok(m) => s.horizon_end = Some((m, row.line)),
                     Err(msg) => c.problem("value", format!("{}: {msg}", echo(key))),
+                }
+            }
+            "decide_by" => {
+                if value.is_empty() {
+                    continue;
+                }
+                match Month::parse(value) {
+                    Ok(m) => s.decide_by = Some((m, row.line)),
+                    Err(msg) => c.problem("value", format!("decide_by: {msg}")),
                 }
             }
             "discount_rate" => {
@@ -764,7 +789,7 @@ fn read_settings(table: Option<&Table>, diags: &mut Diagnostics) -> Settings {
                 "key",
                 format!(
                     "unknown setting '{}' (expected horizon_start, horizon_end, discount_rate, hours_per_month, \
-                     demand_shock_persistence, lots, mip_gap, min_cash_usd, funding_rate)",
+                     demand_shock_persistence, lots, mip_gap, decide_by, min_cash_usd, funding_rate)",
                     echo(other)
                 ),
             ),

@@ -274,6 +274,10 @@ pub struct Scenario {
     pub lots: Lots,
     /// Relative gap at which the whole-lot search stops (settings `mip_gap`).
     pub mip_gap: f64,
+    /// `capplan commit`: lots whose sign-by month (`start - lead_months`) is at or before this
+    /// month (horizon index; settings `decide_by`, default the horizon start) are decided now,
+    /// once for every demand sample; later ones per sample.
+    pub decide_by: usize,
     pub notes: Notes,
     /// Revenue, funding and the cash settings (SPEC v2 "Money").
     pub money: money::Money,

@@ -28,6 +28,31 @@ pub struct Allocation {
     pub usd: f64,
 }
 
+/// What one more lot of an option starting in one month is worth at the margin, from the duals
+/// (present-value USD; see [`lot_values`]).
+#[derive(Debug, Clone)]
+pub struct LotValue {
+    pub option: ReservationId,
+    pub start: usize,
+    /// Lots of this start in the plan.
+    pub lots: f64,
+    /// `lot_units` times the value of one more reserved unit, summed over the months the lot is
+    /// active (`a * y` of its `reserved` rows, a = -lot_units).
+    pub capacity_pv: f64,
+    /// What its installed units' power costs at the margin (`a * y` of its `power` rows, <= 0).
+    pub power_pv: f64,
+    /// Its charges and upfront as the plan pays them: list price through the contracts' credits,
+    /// discounts and take-or-pay (the column's cost less `a * y` of every other row).
+    pub charge_pv: f64,
+}
+
+impl LotValue {
+    /// What one more lot saves, at the margin: positive = the plan gets cheaper.
+    pub fn value_pv(&self) -> f64 {
+        self.capacity_pv + self.power_pv - self.charge_pv
+    }
+}
+
 /// Lots of one reservation option starting in one month (whole numbers under `lots = integer`).
 #[derive(Debug, Clone)]
 pub struct Lot {
@@ -105,6 +130,8 @@ pub struct Solution {
     pub values: Vec<f64>,
     /// The cash ledger of the plan (nominal).
     pub cash: cash::CashLedger,
+    /// Per lots column (every start offered): what one more lot is worth; empty without duals.
+    pub lot_values: Vec<LotValue>,
 }
 
 pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static str) -> Solution {
@@ -174,7 +201,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
             | Var::CashCushion { .. } => {}
         }
     }
-    let rows = lp
+    let rows: Vec<RowResult> = lp
         .rows
         .iter()
         .enumerate()
@@ -209,6 +236,7 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         .collect();
     let objective_usd = crate::solve::verify::sum(lp.cost.iter().zip(x).map(|(c, v)| c * v));
     let bound_usd = solved.bound_usd.unwrap_or(objective_usd).min(objective_usd);
+    let lot_values = lot_values(lp, x, &rows);
     Solution {
         objective_usd,
         bound_usd,
@@ -227,7 +255,55 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         constraints: lp.size().constraints,
         values: x.clone(),
         cash: cash::ledger(sc, &model.cols, lp, &clean),
+        lot_values,
     }
+}
+
+/// One more lot of each start, valued by the duals: minus the reduced cost of its lots column,
+/// `sum_i a_ij y_i - c_j`, over every row but the `lot_fix` rows (which hold the lots of a
+/// whole-lot plan) and `max_lots` (so the value is that of one more lot with the limit raised by
+/// one). As the plan's cost is convex in the lots of a start, this is an upper bound on what one
+/// more whole lot really saves (other lots held, allocation re-optimised), and one lot fewer costs
+/// at least this; it is exact for a small enough change.
+fn lot_values(lp: &crate::model::Lp, x: &[f64], rows: &[RowResult]) -> Vec<LotValue> {
+    let mut out = Vec::new();
+    let mut index = vec![usize::MAX; lp.vars.len()];
+    for (j, var) in lp.vars.iter().enumerate() {
+        if let Var::Lots { option, start } = *var {
+            index[j] = out.len();
+            out.push(LotValue {
+                option,
+                start,
+                lots: x[j].max(0.0),
+                capacity_pv: 0.0,
+                power_pv: 0.0,
+                charge_pv: lp.cost[j],
+            });
+        }
+    }
+    if out.is_empty() || rows.iter().any(|r| r.dual.is_none()) {
+        return Vec::new();
+    }
+    for (row, result) in lp.rows.iter().zip(rows) {
+        let y = result.dual.unwrap_or(0.0);
+        for &(j, a) in &row.terms {
+            let Some(v) = out.get_mut(index[j]) else {
+                continue;
+            };
+            match row.name {
+                RowName::LotFix { .. } | RowName::MaxLots { .. } => {}
+                RowName::Reserved { .. } => v.capacity_pv += a * y,
+                RowName::Power { .. } => v.power_pv += a * y,
+                _ => v.charge_pv -= a * y,
+            }
+        }
+    }
+    for v in &mut out {
+        v.capacity_pv += 0.0;
+        v.power_pv += 0.0;
+        v.charge_pv += 0.0;
+    }
+    out
 }
 
 /// Relative gap between a plan's objective and a lower bound, %.

@@ -55,6 +55,7 @@ pub fn solve_tuned(
     solver: SolverChoice,
     tuning: Tuning,
 ) -> Result<LpOutcome, SolveError> {
+    let solver = solver.pick(lp);
     // Rows without terms: 0 (sense) rhs either holds or makes the LP infeasible outright.
     for row in lp.rows.iter().filter(|r| r.terms.is_empty()) {
         let holds = match row.sense {
@@ -80,12 +81,19 @@ pub fn solve_tuned(
         col: col_scale,
         row: row_scale,
         objective: scale,
-    } = Scaling::of(
-        lp,
-        objective,
-        tuning.median_objective_scale,
-        tuning.geometric_row_scale,
-    );
+    } = if solver == SolverChoice::Cbc && std::env::var_os("CAPPLAN_CBC_SCALED").is_none() {
+        // Clp scales for itself (geometric, on the model as written): ours, made for an interior
+        // point, shrinks the costs below Clp's dual tolerance and slowed it more than tenfold on
+        // coupled L (benches/README.md).
+        Scaling::none(lp)
+    } else {
+        Scaling::of(
+            lp,
+            objective,
+            tuning.median_objective_scale,
+            tuning.geometric_row_scale,
+        )
+    };
     let sign = if maximise { -1.0 } else { 1.0 };
 
     let mut vars = ProblemVariables::new();
@@ -96,6 +104,13 @@ pub fn solve_tuned(
             expr.add_mul(sign * c * col_scale[j] / scale, columns[j]);
         }
     }
+    // CBC: a slack column per row, for the row duals (see `cbc_duals`).
+    #[cfg(feature = "cbc")]
+    let slacks = if solver == SolverChoice::Cbc {
+        cbc_duals::add_slacks(&mut vars, lp)
+    } else {
+        Vec::new()
+    };
     let problem = vars.minimise(expr);
     let unscale = |mut out: LpOutcome| {
         out.x.iter_mut().zip(&col_scale).for_each(|(v, s)| *v *= s);
@@ -177,12 +192,100 @@ pub fn solve_tuned(
                 objective: None,
             }))
         }
+        #[cfg(feature = "cbc")]
+        SolverChoice::Cbc => {
+            use good_lp::Solution;
+            let mut model = problem.using(good_lp::solvers::coin_cbc::coin_cbc);
+            if std::env::var_os("CAPPLAN_SOLVER_LOG").is_some() {
+                model.set_log_level(1);
+            }
+            cbc_duals::add_rows(&mut model, lp, &columns, &slacks, &col_scale, &row_scale);
+            let solution = model.solve().map_err(map_error)?;
+            let raw = solution.model();
+            if !raw.is_proven_optimal() {
+                return Err(SolveError::Failed(format!(
+                    "CBC stopped without proving the LP optimal (status {:?}, {:?})",
+                    raw.status(),
+                    raw.secondary_status()
+                )));
+            }
+            let x = columns.iter().map(|&v| solution.value(v)).collect();
+            let duals = cbc_duals::duals(raw.reduced_cost(), &slacks);
+            let reported = sign * scale * raw.obj_value();
+            Ok(unscale(LpOutcome {
+                x,
+                duals: Some(duals),
+                note: None,
+                objective: Some(reported),
+            }))
+        }
         #[allow(unreachable_patterns)]
         other => Err(SolveError::Failed(format!(
             "solver '{}' is not built into this binary: rebuild with `cargo build --release --features {}`",
             other.name(),
             other.name()
         ))),
+    }
+}
+
+/// Row duals from CBC. Cbc 2.10's C API (all that coin_cbc binds) has no row prices, and good_lp
+/// gives none for CBC; it does have the columns' reduced costs `d_j = c_j - a_j . y`. So every row
+/// `a . x (sense) b` is passed as `a . x + s = b` with a slack column `s` of cost 0 and bounds that
+/// keep the sense (`<=`: s >= 0; `>=`: s <= 0; `=`: s = 0): the slack's reduced cost is `-y`.
+/// Clp's presolve folds such singleton columns back into row bounds, so they cost little.
+#[cfg(feature = "cbc")]
+mod cbc_duals {
+    use crate::model::{Lp, Sense};
+    use good_lp::{Expression, ProblemVariables, SolverModel, Variable};
+
+    /// One slack per row that is passed to the solver (None for the rows `add_rows` leaves out),
+    /// with its column number in the solver model.
+    pub fn add_slacks(vars: &mut ProblemVariables, lp: &Lp) -> Vec<Option<(Variable, usize)>> {
+        let first = vars.len();
+        let mut k = 0;
+        lp.rows
+            .iter()
+            .map(|row| {
+                if row.terms.is_empty() || lp.is_redundant(row) {
+                    return None;
+                }
+                let def = match row.sense {
+                    Sense::Le => good_lp::variable().min(0.0),
+                    Sense::Ge => good_lp::variable().max(0.0),
+                    Sense::Eq => good_lp::variable().min(0.0).max(0.0),
+                };
+                k += 1;
+                Some((vars.add(def), first + k - 1))
+            })
+            .collect()
+    }
+
+    /// The rows as equalities with their slacks, scaled as in `super::add_rows`.
+    pub fn add_rows<M: SolverModel>(
+        model: &mut M,
+        lp: &Lp,
+        columns: &[Variable],
+        slacks: &[Option<(Variable, usize)>],
+        col_scale: &[f64],
+        row_scale: &[f64],
+    ) {
+        for ((row, &r), slack) in lp.rows.iter().zip(row_scale).zip(slacks) {
+            let Some((s, _)) = slack else { continue };
+            let mut e = Expression::with_capacity(row.terms.len() + 1);
+            for &(j, a) in &row.terms {
+                e.add_mul(a * col_scale[j] / r, columns[j]);
+            }
+            e.add_mul(1.0, *s);
+            model.add_constraint(e.eq(row.rhs / r));
+        }
+    }
+
+    /// `y_i = -d(s_i)`: d objective / d rhs of each row (0 for a row left out).
+    pub fn duals(reduced_cost: &[f64], slacks: &[Option<(Variable, usize)>]) -> Vec<f64> {
+        slacks
+            .iter()
+            .map(|s| s.map(|(_, j)| -reduced_cost[j]).unwrap_or(0.0))
+            .collect()
     }
 }
 
@@ -219,6 +322,15 @@ pub struct Scaling {
 }
 
 impl Scaling {
+    /// No scaling: every factor 1.
+    pub fn none(lp: &Lp) -> Scaling {
+        Scaling {
+            col: vec![1.0; lp.vars.len()],
+            row: vec![1.0; lp.rows.len()],
+            objective: 1.0,
+        }
+    }
+
     /// With `median`, the objective's factor is the median magnitude of its nonzero scaled
     /// coefficients, else the largest.
     /// With `geometric`, each row's factor is the geometric mean of its smallest and largest

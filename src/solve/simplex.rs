@@ -5,17 +5,20 @@
 //! stops on a vertex, where each column is exactly 0 or basic and the duals come from the basis.
 //!
 //! Two phases (artificials for rows whose slack cannot start the basis), Dantzig pricing
-//! relative to each column's cost mass, a Harris two-pass ratio test, Bland's rule while the
-//! objective stalls, and the basis inverse refactored from the rows every
+//! relative to each column's cost mass (the size of the terms its reduced cost is summed from,
+//! so rounding residue of a $1e12 cost never prices a column in), a Harris two-pass ratio test,
+//! Bland's rule while the objective stalls, and the basis inverse refactored from the rows every
 //! [`REFACTOR_EVERY`] pivots and before optimality is declared. Work is `O(m^2)` per pivot with
-//! `m` rows, hence the size limits: larger models go to HiGHS where it is built.
+//! `m` rows, hence the size limits: larger models go through the rest of the repair chain
+//! (`verify::solve_checked_to`), ending in HiGHS where it is built.
 
 use super::backend::LpOutcome;
 use super::SolveError;
 use crate::model::{Lp, Sense};
 
-/// Models up to this many rows (the basis inverse is dense: `m^2` doubles)...
-pub const MAX_ROWS: usize = 1_200;
+/// Models up to this many rows (the basis inverse is dense: `m^2` doubles, 32 MB at the limit;
+/// tools/spec_ref/extremes.py's seed 28 has 1,236 and takes about 0.5 s per solve)...
+pub const MAX_ROWS: usize = 2_000;
 /// ...and this many columns.
 pub const MAX_COLS: usize = 40_000;
 /// Pivots between refactorisations of the basis inverse.
@@ -23,7 +26,7 @@ const REFACTOR_EVERY: usize = 60;
 /// Primal feasibility (scaled rows).
 const PRIMAL_TOL: f64 = 1e-9;
 /// A reduced cost is negative when below this fraction of the column's cost mass
-/// `|c_j| + sum_i |y_i a_ij|`.
+/// `|c_j| + sum_i |a_ij| sum_r |c_B[r] B^-1[r][i]|`.
 const DUAL_TOL: f64 = 1e-11;
 /// Smallest pivot element accepted in the ratio test.
 const PIVOT_TOL: f64 = 1e-9;
@@ -55,11 +58,22 @@ struct Simplex {
     /// Dense basis inverse, row-major.
     binv: Vec<f64>,
     xb: Vec<f64>,
+    /// Pivots taken under Bland's rule (slow; only while the objective stalls).
+    bland_pivots: usize,
 }
 
 /// Minimises `objective . x` (or maximises) over the LP's rows, `x >= 0`, to a vertex. The duals
 /// follow good_lp's convention (d objective / d rhs), as every backend's do.
 pub fn solve(lp: &Lp, objective: &[f64], maximise: bool) -> Result<LpOutcome, SolveError> {
+    solve_counting(lp, objective, maximise).map(|(out, _)| out)
+}
+
+/// As [`solve`], with the number of pivots taken under Bland's rule.
+fn solve_counting(
+    lp: &Lp,
+    objective: &[f64],
+    maximise: bool,
+) -> Result<(LpOutcome, usize), SolveError> {
     if !fits(lp) {
         return Err(SolveError::Failed(format!(
             "the simplex handles up to {MAX_ROWS} rows and {MAX_COLS} columns; this model has {} and {}",
@@ -89,7 +103,9 @@ pub fn solve(lp: &Lp, objective: &[f64], maximise: bool) -> Result<LpOutcome, So
             }
         }
     }
-    let mut cost: Vec<f64> = (0..n).map(|j| sign * objective[j] * scaling.col[j]).collect();
+    let mut cost: Vec<f64> = (0..n)
+        .map(|j| sign * objective[j] * scaling.col[j])
+        .collect();
     let mut kind = vec![Kind::Structural; n];
     let mut start = vec![usize::MAX; m];
     for (i, row) in lp.rows.iter().enumerate() {
@@ -127,6 +143,7 @@ pub fn solve(lp: &Lp, objective: &[f64], maximise: bool) -> Result<LpOutcome, So
         position,
         binv: identity(m),
         xb: b,
+        bland_pivots: 0,
     };
     // Phase I: drive the artificials to 0.
     if s.kind.contains(&Kind::Artificial) {
@@ -162,12 +179,13 @@ pub fn solve(lp: &Lp, objective: &[f64], maximise: bool) -> Result<LpOutcome, So
         .map(|i| sign * y[i] * flip[i] / scaling.row[i])
         .collect();
     let value = super::verify::sum(objective.iter().zip(&x).map(|(c, v)| c * v));
-    Ok(LpOutcome {
+    let out = LpOutcome {
         x,
         duals: Some(duals),
         note: None,
         objective: Some(value),
-    })
+    };
+    Ok((out, s.bland_pivots))
 }
 
 /// Column and row factors (powers of two, so scaling is exact): `x = col * x'`, row `i` divided
@@ -241,18 +259,27 @@ fn identity(m: usize) -> Vec<f64> {
 impl Simplex {
     /// `y = c_B B^-1`.
     fn duals(&self, cost: &[f64]) -> Vec<f64> {
+        self.duals_with_mass(cost).0
+    }
+
+    /// `y = c_B B^-1` and, for each row, `sum_r |c_B[r] B^-1[r][i]|`: the size of the terms `y_i`
+    /// is summed from, hence of its rounding error. A dual that should be 0 comes out as noise on
+    /// that scale, and a slack priced by it alone must not look like an improving column.
+    fn duals_with_mass(&self, cost: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let m = self.m;
         let mut y = vec![0.0; m];
+        let mut mass = vec![0.0; m];
         for (r, &j) in self.basis.iter().enumerate() {
             let c = cost[j];
             if c != 0.0 {
                 let row = &self.binv[r * m..(r + 1) * m];
-                for (yi, bi) in y.iter_mut().zip(row) {
+                for ((yi, mi), bi) in y.iter_mut().zip(mass.iter_mut()).zip(row) {
                     *yi += c * bi;
+                    *mi += (c * bi).abs();
                 }
             }
         }
-        y
+        (y, mass)
     }
 
     /// `B^-1 a_j`.
@@ -267,13 +294,14 @@ impl Simplex {
         alpha
     }
 
-    /// Reduced cost of column `j` and its cost mass.
-    fn reduced(&self, cost: &[f64], y: &[f64], j: usize) -> (f64, f64) {
+    /// Reduced cost of column `j` and its cost mass `|c_j| + sum_i |a_ij| ymass_i`, the scale of
+    /// its rounding error (`ymass` from [`Self::duals_with_mass`]).
+    fn reduced(&self, cost: &[f64], y: &[f64], ymass: &[f64], j: usize) -> (f64, f64) {
         let mut d = cost[j];
         let mut mass = cost[j].abs();
         for &(i, a) in &self.cols[j] {
             d -= y[i] * a;
-            mass += (y[i] * a).abs();
+            mass += (ymass[i] * a).abs();
         }
         (d, mass)
     }
@@ -387,7 +415,9 @@ impl Simplex {
         let limit = 50 * (self.m + total) + 1000;
         let mut since_refactor = 0;
         let mut fresh = false;
-        let mut best = f64::INFINITY;
+        // Least objective so far. (It once started at +inf, where `inf - 1e-12 * inf` is NaN: no
+        // pivot ever counted as progress and Bland's rule ran from the 40th pivot on.)
+        let mut best: Option<f64> = None;
         let mut stalled = 0;
         for _ in 0..limit {
             if since_refactor >= REFACTOR_EVERY {
@@ -395,27 +425,9 @@ impl Simplex {
                 since_refactor = 0;
                 fresh = true;
             }
-            let y = self.duals(cost);
             let bland = stalled >= STALL;
-            let mut entering: Option<(usize, f64)> = None;
-            for j in 0..total {
-                if self.position[j].is_some() || (!phase1 && self.kind[j] == Kind::Artificial) {
-                    continue;
-                }
-                let (d, mass) = self.reduced(cost, &y, j);
-                if d >= -DUAL_TOL * mass.max(1e-300) {
-                    continue;
-                }
-                let score = d / mass;
-                if bland {
-                    entering = Some((j, score));
-                    break;
-                }
-                if entering.is_none_or(|(_, s)| score < s) {
-                    entering = Some((j, score));
-                }
-            }
-            let Some((q, _)) = entering else {
+            let entering = self.price(cost, phase1, bland);
+            let Some(q) = entering else {
                 if fresh {
                     return Ok(());
                 }
@@ -438,6 +450,7 @@ impl Simplex {
                 continue;
             };
             self.pivot(q, r, &alpha);
+            self.bland_pivots += usize::from(bland);
             since_refactor += 1;
             fresh = false;
             let value: f64 = self
@@ -446,8 +459,8 @@ impl Simplex {
                 .zip(&self.xb)
                 .map(|(&j, x)| cost[j] * x)
                 .sum();
-            if value < best - 1e-12 * best.abs().max(1.0) {
-                best = value;
+            if best.is_none_or(|b| value < b - 1e-12 * b.abs().max(1.0)) {
+                best = Some(value);
                 stalled = 0;
             } else {
                 stalled += 1;
@@ -456,6 +469,31 @@ impl Simplex {
         Err(SolveError::Failed(format!(
             "simplex: no optimum after {limit} pivots"
         )))
+    }
+
+    /// The entering column: the most negative reduced cost relative to its cost mass (Dantzig's
+    /// rule, scaled), or under Bland's rule the first negative one; `None` at an optimum. In phase
+    /// II artificials never enter.
+    fn price(&self, cost: &[f64], phase1: bool, bland: bool) -> Option<usize> {
+        let (y, ymass) = self.duals_with_mass(cost);
+        let mut entering: Option<(usize, f64)> = None;
+        for j in 0..self.cols.len() {
+            if self.position[j].is_some() || (!phase1 && self.kind[j] == Kind::Artificial) {
+                continue;
+            }
+            let (d, mass) = self.reduced(cost, &y, &ymass, j);
+            if d >= -DUAL_TOL * mass.max(1e-300) {
+                continue;
+            }
+            let score = d / mass;
+            if bland {
+                return Some(j);
+            }
+            if entering.is_none_or(|(_, s)| score < s) {
+                entering = Some((j, score));
+            }
+        }
+        entering.map(|(j, _)| j)
     }
 
     /// Harris's two-pass ratio test: the largest pivot among the rows that block within a
@@ -617,5 +655,105 @@ mod tests {
             solve(&lp, &objective, false),
             Err(SolveError::Infeasible)
         ));
+    }
+
+    fn cap(o: usize) -> RowName {
+        RowName::Capacity {
+            offer: OfferId(o),
+            t: 0,
+        }
+    }
+
+    /// Beale's example, the classic degenerate vertex (both rows start at 0 with slacks basic):
+    /// min -3/4 a + 150 b - 1/50 c + 6 d  s.t.  a/4 - 60 b - c/25 + 9 d <= 0,
+    /// a/2 - 90 b - c/50 + 3 d <= 0, c <= 1. By hand: with a, c and the first slack basic, the
+    /// second row and c <= 1 bind: a = 1/25, c = 1, objective -3/100 - 2/100 = -1/20. Duals:
+    /// a's column gives y2 / 2 = -3/4, y2 = -3/2; c's gives -y2/50 + y3 = -1/50, y3 = -1/20;
+    /// reduced costs of b (150 - 135 = 15), d (6 + 9/2) and the slacks (3/2, 1/20) are all > 0,
+    /// so the vertex is the unique optimum.
+    #[test]
+    fn beales_degenerate_vertex_does_not_cycle() {
+        let mut lp = Lp::default();
+        for (o, c) in [-0.75, 150.0, -0.02, 6.0].into_iter().enumerate() {
+            lp.add_var(alloc(o), c, 1.0, f64::INFINITY);
+        }
+        let row = |v: [f64; 4]| v.into_iter().enumerate().collect::<Vec<_>>();
+        lp.add_row(cap(0), row([0.25, -60.0, -0.04, 9.0]), Sense::Le, 0.0);
+        lp.add_row(cap(1), row([0.5, -90.0, -0.02, 3.0]), Sense::Le, 0.0);
+        lp.add_row(cap(2), vec![(2, 1.0)], Sense::Le, 1.0);
+        let objective = lp.cost.clone();
+        let out = solve(&lp, &objective, false).unwrap();
+        let want = [0.04, 0.0, 1.0, 0.0];
+        for (got, want) in out.x.iter().zip(want) {
+            assert!((got - want).abs() < 1e-12, "{:?}", out.x);
+        }
+        assert!((out.objective.unwrap() + 0.05).abs() < 1e-14);
+        let d = out.duals.unwrap();
+        for (got, want) in d.iter().zip([0.0, -1.5, -0.05]) {
+            assert!((got - want).abs() < 1e-12, "{d:?}");
+        }
+    }
+
+    /// Two copies of one equality (the second doubled): phase I leaves an artificial on the
+    /// redundant row, which must never turn positive. min a + 2b  s.t.  a + b = 2, 2a + 2b = 4,
+    /// b >= 1/2: b = 1/2, a = 3/2, objective 5/2.
+    #[test]
+    fn a_redundant_equality_row_is_harmless() {
+        let mut lp = Lp::default();
+        lp.add_var(alloc(0), 1.0, 2.0, f64::INFINITY);
+        lp.add_var(alloc(1), 2.0, 2.0, f64::INFINITY);
+        lp.add_row(cap(0), vec![(0, 1.0), (1, 1.0)], Sense::Eq, 2.0);
+        lp.add_row(cap(1), vec![(0, 2.0), (1, 2.0)], Sense::Eq, 4.0);
+        lp.add_row(cap(2), vec![(1, 1.0)], Sense::Ge, 0.5);
+        let objective = lp.cost.clone();
+        let out = solve(&lp, &objective, false).unwrap();
+        assert!((out.x[0] - 1.5).abs() < 1e-12 && (out.x[1] - 0.5).abs() < 1e-12, "{:?}", out.x);
+        assert!((out.objective.unwrap() - 2.5).abs() < 1e-12);
+        // Whatever split of the duals over the two copies, they prove the optimum.
+        let v = crate::solve::verify::check(&lp, &objective, false, &out);
+        assert_eq!(v.problem, None);
+    }
+
+    /// A dual that is 0 but summed from terms of 1e12 comes out as their rounding residue (here
+    /// `1e12 * 0.10000000000000003 - 1e12 * 0.1`, about 3e-5). A slack priced by it alone has a
+    /// reduced cost of -3e-5, which is -100% of `|y_i|`: measured against the dual's own value it
+    /// looked improving, and seeds 14 and 21 of tools/spec_ref/extremes.py pivoted such slacks in
+    /// and out until the pivot limit. Measured against the terms' size, 2e11, it is noise.
+    #[test]
+    fn a_slack_priced_by_rounding_residue_does_not_enter() {
+        let state = |b10: f64| Simplex {
+            m: 2,
+            cols: vec![vec![(0, 1.0)], vec![(1, 1.0)], vec![(0, 1.0)]],
+            kind: vec![Kind::Structural, Kind::Structural, Kind::Slack],
+            b: vec![1.0, 1.0],
+            basis: vec![0, 1],
+            position: vec![Some(0), Some(1), None],
+            binv: vec![(0.1 + 0.2) - 0.2, 0.0, b10, 1.0],
+            xb: vec![1.0, 1.0],
+            bland_pivots: 0,
+        };
+        let cost = [1e12, 1e12, 0.0];
+        let noisy = state(-0.1);
+        let (y, _) = noisy.duals_with_mass(&cost);
+        assert!(y[0] > 0.0 && y[0] < 1e-4, "{y:?}"); // the residue is there...
+        assert_eq!(noisy.price(&cost, false, false), None); // ...and is not a price
+        assert_eq!(noisy.price(&cost, false, true), None);
+        // A true dual of the same row (1e12 * (0.1 - 0.05) = 5e10) does price the slack in.
+        assert_eq!(state(-0.05).price(&cost, false, false), Some(2));
+    }
+
+    /// Sixty pivots, each lowering the objective by 1: no stall, so Bland's slow rule never takes
+    /// over (it did from the 40th pivot on while the stall counter compared against NaN).
+    #[test]
+    fn steady_progress_stays_on_dantzigs_rule() {
+        let mut lp = Lp::default();
+        for o in 0..60 {
+            lp.add_var(alloc(o), -1.0 - o as f64 * 1e-3, 1.0, f64::INFINITY);
+            lp.add_row(cap(o), vec![(o, 1.0)], Sense::Le, 1.0);
+        }
+        let objective = lp.cost.clone();
+        let (out, bland) = solve_counting(&lp, &objective, false).unwrap();
+        assert!(out.x.iter().all(|&v| v == 1.0), "{:?}", out.x);
+        assert_eq!(bland, 0);
     }
 }

@@ -6,17 +6,26 @@
 use super::util::{capplan, close, repo, skip_or_fail, stderr, workdir};
 use std::process::Command;
 
-const SEEDS: u64 = 24;
+/// Seeds 1..=28 (about 80 s on 2 busy cores, most of it the reference). Seed 28's model has 1,236
+/// rows, past the dense simplex's old 1,200-row limit. Seeds 29, 35 and 70 are left out on
+/// purpose: each has a `first_on` priority rule that covers no column (its workload is excluded
+/// from the provider), and capplan then skips the priority guard while spec_lp.py still runs
+/// its stage 0 (least unmet penalty first); capplan's objective equals spec_lp.py's with that
+/// stage skipped to 1e-16. That is a reading of SPEC for the lead to settle, not numerics.
+/// Seed 41 is spec_lp.py's own error: its HiGHS stage 1 stops at 5,585.2 units on the
+/// provider where its own model admits 5,950.7 at the same least penalty.
+const SEEDS: u64 = 28;
 
-/// With HiGHS built in, the repair chain ends in a simplex solve: at most one refusal. With
-/// Clarabel alone, the restricted re-solves still refuse 8 of these 24 seeds since the scenarios
-/// carry overlapping deals (credit rows next to 1e12 costs; known, see docs/interpretation.md
-/// "When a plan is called optimal"); more is a regression.
+/// With Clarabel alone, the repair chain's dense vertex simplex (`src/solve/simplex.rs`) proves
+/// every one of these seeds (it refused seeds 14 and 21 while rounding residue of a $1e12 dual
+/// priced slacks in and out, and seed 28 for its size): any refusal is a regression. With HiGHS
+/// built in, the chain ends in a HiGHS simplex solve; not re-measured with the fix, so the old
+/// allowance of one stays.
 fn max_refusals() -> usize {
     if capplan::solve::SolverChoice::Highs.is_built() {
         1
     } else {
-        8
+        0
     }
 }
 

@@ -180,7 +180,7 @@ pub(super) fn check_optimal(dir: &Path, exp: &Value, solver: SolverChoice) -> Ve
     if exp.get("continuous_objective_usd").is_some() {
         let mut relaxed = sc.clone();
         relaxed.lots = capplan::scenario::Lots::Continuous;
-        match capplan::solve(&relaxed, SolverChoice::Clarabel) {
+        match capplan::solve(&relaxed, solver) {
             Ok(s)
                 if close(s.objective_usd, num(exp, "continuous_objective_usd"), REL)
                     && s.gap_pct == 0.0 => {}
@@ -236,7 +236,7 @@ pub(super) fn check_optimal(dir: &Path, exp: &Value, solver: SolverChoice) -> Ve
         }
     }
     bad.extend(check_cash(exp, &m.cash));
-    if let Some(problem) = relaxation_moves_optimum(dir, &sc, m.totals.objective_usd) {
+    if let Some(problem) = relaxation_moves_optimum(dir, &sc, m.totals.objective_usd, solver) {
         bad.push(problem);
     }
     bad
@@ -314,7 +314,12 @@ fn check_cash(exp: &Value, c: &capplan::report::money::CashReport) -> Vec<String
 
 /// Relaxes the family a fixture is named after; the optimum must move (`None` = it did, or the
 /// fixture is not about one family).
-fn relaxation_moves_optimum(dir: &Path, sc: &Scenario, objective: f64) -> Option<String> {
+fn relaxation_moves_optimum(
+    dir: &Path,
+    sc: &Scenario,
+    objective: f64,
+    solver: SolverChoice,
+) -> Option<String> {
     let name = dir.file_name()?.to_string_lossy().into_owned();
     let mut relaxed = sc.clone();
     let family = if name.starts_with("capacity") {
@@ -353,7 +358,7 @@ fn relaxation_moves_optimum(dir: &Path, sc: &Scenario, objective: f64) -> Option
     } else {
         return None;
     };
-    let other = match capplan::solve(&relaxed, SolverChoice::Clarabel) {
+    let other = match capplan::solve(&relaxed, solver) {
         Ok(s) => s.objective_usd,
         Err(e) => return Some(format!("relaxing {family} made it unsolvable: {e}")),
     };
@@ -361,10 +366,10 @@ fn relaxation_moves_optimum(dir: &Path, sc: &Scenario, objective: f64) -> Option
         .then(|| format!("relaxing {family} leaves the optimum at {other}: it does not bind"))
 }
 
-fn check_infeasible(dir: &Path, exp: &Value) -> Vec<String> {
+fn check_infeasible(dir: &Path, exp: &Value, solver: SolverChoice) -> Vec<String> {
     let sc = capplan::load(dir).expect("fixture is valid input");
     let mut bad = Vec::new();
-    match capplan::solve(&sc, SolverChoice::Clarabel) {
+    match capplan::solve(&sc, solver) {
         Err(capplan::error::Error::Infeasible(_)) => {}
         other => {
             return vec![format!(
@@ -373,7 +378,7 @@ fn check_infeasible(dir: &Path, exp: &Value) -> Vec<String> {
             )]
         }
     }
-    let short = capplan::solve::diagnose::demand_shortfalls(&sc, SolverChoice::Clarabel)
+    let short = capplan::solve::diagnose::demand_shortfalls(&sc, solver)
         .expect("elastic solve");
     let want = exp["shortfalls"].as_array().expect("shortfalls");
     if short.len() != want.len() {
@@ -403,25 +408,49 @@ fn check_infeasible(dir: &Path, exp: &Value) -> Vec<String> {
     bad
 }
 
-#[test]
-fn every_fixture_matches_its_hand_computed_optimum() {
+/// Every fixture solved by `solver` against its hand-computed optimum; the problems found.
+fn hand_optimum_failures(solver: SolverChoice) -> Vec<String> {
     let cases = cases();
     assert!(cases.len() >= 12, "only {} fixtures", cases.len());
     let mut failures = Vec::new();
     for dir in &cases {
         let exp = expected(dir);
         let problems = match exp["status"].as_str() {
-            Some("optimal") => check_optimal(dir, &exp, SolverChoice::Clarabel),
-            Some("infeasible") => check_infeasible(dir, &exp),
+            Some("optimal") => check_optimal(dir, &exp, solver),
+            Some("infeasible") => check_infeasible(dir, &exp, solver),
             other => vec![format!("unknown status {other:?}")],
         };
         for p in problems {
             failures.push(format!(
-                "{}: {p}",
-                dir.file_name().unwrap().to_string_lossy()
+                "{} ({}): {p}",
+                dir.file_name().unwrap().to_string_lossy(),
+                solver.name()
             ));
         }
     }
+    failures
+}
+
+#[test]
+fn every_fixture_matches_its_hand_computed_optimum() {
+    let failures = hand_optimum_failures(SolverChoice::Clarabel);
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The optional CBC backend (`--features cbc`) against the same hand optima, every check and the
+/// relaxations included (so its duals, checked by `verify`, are exercised on every fixture).
+#[test]
+fn every_fixture_matches_its_hand_computed_optimum_with_cbc() {
+    if !SolverChoice::Cbc.is_built() {
+        eprintln!("cbc is not built: nothing to check (build with --features cbc)");
+        return;
+    }
+    let failures = hand_optimum_failures(SolverChoice::Cbc);
     assert!(
         failures.is_empty(),
         "{} problem(s):\n{}",
@@ -494,10 +523,10 @@ fn fixtures_cover_every_family_and_rule_mode() {
 }
 
 /// Every backend built into this binary gives the same optimum on every fixture (the default
-/// build has Clarabel only; `--features highs,microlp` adds the others).
+/// build has Clarabel only; `--features highs,microlp,cbc` adds the others).
 #[test]
 fn every_built_backend_agrees_on_every_fixture() {
-    let others: Vec<SolverChoice> = [SolverChoice::Highs, SolverChoice::Microlp]
+    let others: Vec<SolverChoice> = [SolverChoice::Highs, SolverChoice::Microlp, SolverChoice::Cbc]
         .into_iter()
         .filter(|s| s.is_built())
         .collect();

@@ -82,7 +82,7 @@ fn report_html_renders_in_chromium_with_data_in_every_chart() {
     for bad in [":CONSOLE(", "Uncaught", "Failed to load resource"] {
         assert!(!log.contains(bad), "browser console reported {bad}:\n{log}");
     }
-    for id in [
+    let mut charts = vec![
         "spend-by-provider",
         "burn-down",
         "power-by-site",
@@ -91,7 +91,15 @@ fn report_html_renders_in_chromium_with_data_in_every_chart() {
         "gpu-units-by-sku",
         "cpu-by-provider",
         "unmet",
-    ] {
+    ];
+    // The reservation Gantt, when the scenario reserves (one bar per reservation signed).
+    let reserves = std::fs::read_to_string(out.join("reservations.csv"))
+        .map(|c| c.lines().count() > 1)
+        .unwrap_or(false);
+    if reserves {
+        charts.push("reservations");
+    }
+    for id in charts {
         let at = dom_text
             .find(&format!("id=\"{id}\""))
             .unwrap_or_else(|| panic!("chart {id} not rendered"));

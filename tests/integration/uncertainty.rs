@@ -1,5 +1,6 @@
-//! Demand uncertainty: the sampled distribution, simulate's determinism and risk figures, and
-//! commitment sizing against a hand-computed newsvendor optimum.
+//! Demand uncertainty: the sampled distribution, simulate's determinism and risk figures,
+//! commitment sizing against a hand-computed newsvendor optimum, and here-and-now reservation lots
+//! against the hand-computed rack newsvendor (`racks`).
 
 use super::util::{close, fixtures};
 use capplan::analysis::{commit, sample, simulate};
@@ -106,7 +107,9 @@ fn commitment_sizing_matches_the_newsvendor_optimum() {
     let _ = WorkloadId(0);
     // The evaluation compares both commitment levels on the same fresh samples.
     assert_eq!(study.risk_recommended.samples, 10);
-    assert_eq!(study.risk_as_signed.samples, 10);
+    assert_eq!(study.risk_as_signed.as_ref().unwrap().samples, 10);
+    // No reservation: nothing decided now, no deterministic comparison.
+    assert!(study.lots.is_empty() && study.risk_deterministic.is_none());
 }
 
 #[test]
@@ -155,6 +158,226 @@ fn commit_and_simulate_commands_write_their_reports() {
         work.path().join("x").to_str().unwrap(),
     ]);
     assert_eq!(none.status.code(), Some(2));
+}
+
+/// racks (README): demand of sample `i` (seed 1) in month `t`.
+fn rack_demand(sc: &capplan::scenario::Scenario, i: u64, t: usize) -> f64 {
+    sample::demand(sc, 1, i)[t]
+}
+
+/// racks (README): cost of `lots` whole lots (300 each) for a month of demand `d`, the rest on
+/// demand at 20 a unit.
+fn rack_month(lots: f64, d: f64) -> f64 {
+    300.0 * lots + 20.0 * (d - 20.0 * lots).max(0.0)
+}
+
+/// racks (README): the SAA's whole lots for a month: the least `L` minimising the sample mean
+/// of `rack_month(L, D_s)` (its forward difference `300 - 20 * mean clip(D_s - 20 L, 0, 20)`
+/// turns non-negative there).
+fn rack_lots(d: &[f64]) -> f64 {
+    let mean = |l: f64| d.iter().map(|&x| rack_month(l, x)).sum::<f64>() / d.len() as f64;
+    let mut l = 0.0;
+    while mean(l + 1.0) < mean(l) {
+        l += 1.0;
+    }
+    l
+}
+
+/// racks: the February start (sign-by 2026-01 = decide_by) is decided now, against the samples;
+/// the March start (sign-by 2026-02) is recourse, reserved per sample at 15 a unit.
+#[test]
+fn here_and_now_lots_match_the_rack_newsvendor() {
+    let sc = load("racks");
+    let n = 10;
+    let feb: Vec<f64> = (0..n).map(|i| rack_demand(&sc, i, 1)).collect();
+    let l = rack_lots(&feb);
+    let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len() as f64;
+    let study = commit::run(&sc, 1, n, SolverChoice::Clarabel, true).unwrap();
+    assert_eq!(study.lots.len(), 1, "{:?}", study.lots);
+    let lot = &study.lots[0];
+    assert_eq!((lot.start, lot.sign_by), (1, 0));
+    assert_eq!(lot.recommended_lots, l, "hand SAA lots {l}");
+    // Mean demand 100 = 5 lots exactly: 300 a lot beats 20 * 20 = 400 on demand.
+    assert_eq!(lot.deterministic_lots, 5.0);
+    assert!(l < 5.0, "the samples' 25% fractile is below the mean: {l}");
+    // SAA objective: January on demand, February with l lots, March reserved per sample.
+    let saa = mean(
+        (0..n)
+            .map(|i| {
+                20.0 * rack_demand(&sc, i, 0)
+                    + rack_month(l, rack_demand(&sc, i, 1))
+                    + 15.0 * rack_demand(&sc, i, 2)
+            })
+            .collect(),
+    );
+    assert!(
+        close(study.expected_cost_usd, saa, 1e-6),
+        "{} vs {saa}",
+        study.expected_cost_usd
+    );
+    let bound = study.bound_usd.expect("whole lots carry a bound");
+    assert!(
+        bound <= study.expected_cost_usd * (1.0 + 1e-9) && bound >= saa * (1.0 - sc.mip_gap) - 1e-6
+    );
+    // Fresh samples 10..20, each with its own recourse.
+    let fresh = |lots: f64| {
+        mean(
+            (n..2 * n)
+                .map(|i| {
+                    20.0 * rack_demand(&sc, i, 0)
+                        + rack_month(lots, rack_demand(&sc, i, 1))
+                        + 15.0 * rack_demand(&sc, i, 2)
+                })
+                .collect(),
+        )
+    };
+    let (rec, det) = (fresh(l), fresh(5.0));
+    let got = study.evaluated_recommended.expected_cost_usd;
+    assert!(close(got, rec, 1e-6), "recommended {got} vs {rec}");
+    let got = study.evaluated_deterministic.unwrap().expected_cost_usd;
+    assert!(close(got, det, 1e-6), "deterministic {got} vs {det}");
+    let vss = study.value_of_uncertainty_usd().unwrap();
+    assert!(
+        (vss - (det - rec)).abs() <= 1e-6 * det,
+        "{vss} vs {}",
+        det - rec
+    );
+    assert!(
+        study.risk_as_signed.is_none(),
+        "nothing sizable: no as-signed study"
+    );
+    assert_eq!(study.risk_deterministic.as_ref().unwrap().samples, 10);
+}
+
+/// A start whose sign-by month is after decide_by is not first stage; moving decide_by to
+/// 2026-02 makes the March start here-and-now too, sized on its own month's samples.
+#[test]
+fn a_start_signed_after_decide_by_stays_recourse() {
+    let mut sc = load("racks");
+    let rack = capplan::scenario::ReservationId(0);
+    assert_eq!(sc.decide_by, 0, "default: the horizon start");
+    assert_eq!(
+        sc.reservations[0].starts,
+        vec![1, 2],
+        "January's sign-by is before the horizon"
+    );
+    assert!(commit::here_and_now(&sc, rack, 1));
+    assert!(!commit::here_and_now(&sc, rack, 2));
+    sc.decide_by = 1;
+    assert!(commit::here_and_now(&sc, rack, 2));
+    let n = 10;
+    let study = commit::run(&sc, 1, n, SolverChoice::Clarabel, true).unwrap();
+    let by_start: Vec<(usize, usize, f64, f64)> = study
+        .lots
+        .iter()
+        .map(|l| (l.start, l.sign_by, l.recommended_lots, l.deterministic_lots))
+        .collect();
+    let month = |t| (0..n).map(|i| rack_demand(&sc, i, t)).collect::<Vec<_>>();
+    assert_eq!(
+        by_start,
+        vec![
+            (1, 0, rack_lots(&month(1)), 5.0),
+            (2, 1, rack_lots(&month(2)), 5.0)
+        ]
+    );
+}
+
+/// Continuous lots: the SAA is the newsvendor on units: cover February up to its 3rd smallest
+/// sample (slope 15 - 20 * #{D_s > q} / 10 changes sign there), i.e. D_(3) / 20 lots.
+#[test]
+fn continuous_here_and_now_lots_cover_the_fractile() {
+    let mut sc = load("racks");
+    sc.lots = capplan::scenario::Lots::Continuous;
+    let mut feb: Vec<f64> = (0..10).map(|i| rack_demand(&sc, i, 1)).collect();
+    feb.sort_by(f64::total_cmp);
+    let study = commit::run(&sc, 1, 10, SolverChoice::Clarabel, true).unwrap();
+    let got = study.lots[0].recommended_lots;
+    assert!(
+        close(got, feb[2] / 20.0, 1e-5),
+        "{got} vs {}",
+        feb[2] / 20.0
+    );
+    assert!(close(study.lots[0].deterministic_lots, 5.0, 1e-6));
+    assert!(study.bound_usd.is_none());
+}
+
+/// settings decide_by: a month inside the horizon; anything else is an error at its row.
+#[test]
+fn decide_by_is_a_month_inside_the_horizon() {
+    use super::util::{capplan as run, stderr, workdir};
+    let src = fixtures().join("uncertainty/racks");
+    let work = workdir();
+    let copy = |value: &str| {
+        let dir = work
+            .path()
+            .join(format!("racks-{}", value.replace(['/', ' '], "_")));
+        std::fs::create_dir_all(&dir).unwrap();
+        for e in std::fs::read_dir(&src).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "csv") {
+                std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        std::fs::write(
+            dir.join("settings.csv"),
+            format!("key,value\nhours_per_month,10\ndecide_by,{value}\n"),
+        )
+        .unwrap();
+        dir
+    };
+    let sc = capplan::load(&copy("2026-02")).unwrap();
+    assert_eq!(sc.decide_by, 1);
+    for (value, message) in [
+        (
+            "2027-01",
+            "settings.csv:3: value: decide_by 2027-01 is outside the horizon 2026-01..2026-03",
+        ),
+        (
+            "2025-12",
+            "settings.csv:3: value: decide_by 2025-12 is outside the horizon 2026-01..2026-03",
+        ),
+        ("2026-13", "settings.csv:3: value: decide_by"),
+    ] {
+        let o = run(&["validate", copy(value).to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{value}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{value}: {}", stderr(&o));
+    }
+}
+
+/// `capplan commit` on a scenario with nothing sizable but a lot to sign now writes the lots.
+#[test]
+fn commit_command_writes_the_here_and_now_lots() {
+    use super::util::{capplan as run, stderr, workdir};
+    let work = workdir();
+    let out = work.path().join("c");
+    let dir = fixtures().join("uncertainty/racks");
+    let o = run(&[
+        "commit",
+        dir.to_str().unwrap(),
+        "--samples",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("commit_reservations.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("option,provider,start,sign_by,lot_units,recommended_lots,deterministic_lots,change_lots")
+    );
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&row[..5], ["rack", "aws", "2026-02", "2026-01", "20"]);
+    assert_eq!(row[6], "5");
+    assert!(lines.next().is_none(), "the March start is recourse: {csv}");
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("Value of planning under uncertainty"), "{md}");
+    let risk = std::fs::read_to_string(out.join("risk.csv")).unwrap();
+    assert!(
+        risk.contains("deterministic") && !risk.contains("as_signed"),
+        "{risk}"
+    );
 }
 
 /// Warm-started HiGHS sweeps (with `--features highs`) give the same costs and shortfall
