@@ -359,7 +359,9 @@ pub fn run(cli: Cli) -> Result<()> {
             Some(shard) => simulate_shard(
                 &dir, samples, seed, out, force, solver, mip_gap, cold, shard, quiet,
             ),
-            None => simulate(&dir, samples, seed, out, force, solver, mip_gap, cold, quiet),
+            None => simulate(
+                &dir, samples, seed, out, force, solver, mip_gap, cold, quiet,
+            ),
         },
         Command::Sweep {
             dir,

@@ -46,7 +46,12 @@ pub fn solve_whole(lp: &mut Lp, integer: &[usize], mip_gap: f64) -> Result<Solve
     if penalty.iter().any(|&c| c > 0.0) {
         let stage0 = solve_mip(lp, &penalty, integer, STAGE_GAP, time)?;
         if !stage0.finished {
-            notes.push(stopped("the priority guard's unmet-penalty stage", time, &stage0));
+            notes.push(stopped(
+                "the priority guard's unmet-penalty stage",
+                time,
+                stage0.value,
+                stage0.bound,
+            ));
         }
         let least = stage0.value.max(0.0);
         let rhs = least + PRIORITY_HOLD_TOLERANCES[0] * least.abs().max(1.0);
@@ -65,10 +70,20 @@ pub fn solve_whole(lp: &mut Lp, integer: &[usize], mip_gap: f64) -> Result<Solve
     let negated: Vec<f64> = weights.iter().map(|w| -w).collect();
     let stage1 = solve_mip(lp, &negated, integer, STAGE_GAP, time)?;
     if !stage1.finished {
-        notes.push(stopped("the priority stage", time, &stage1));
+        notes.push(stopped(
+            "the priority stage",
+            time,
+            stage1.value,
+            stage1.bound,
+        ));
     }
     let best = -stage1.value;
-    lp.add_row(RowName::PriorityHold, nonzero_terms(&weights), Sense::Ge, 0.0);
+    lp.add_row(
+        RowName::PriorityHold,
+        nonzero_terms(&weights),
+        Sense::Ge,
+        0.0,
+    );
     let hold_row = lp.rows.len() - 1;
     // Stage 2: least cost with the priority amount held, loosened only if HiGHS finds the hold
     // infeasible (as the LP path does).
@@ -106,7 +121,12 @@ fn finish(
         let Var::Lots { option, start } = lp.vars[j] else {
             unreachable!("only lot columns are whole")
         };
-        lp.add_row(RowName::LotFix { option, start }, vec![(j, 1.0)], Sense::Eq, v);
+        lp.add_row(
+            RowName::LotFix { option, start },
+            vec![(j, 1.0)],
+            Sense::Eq,
+            v,
+        );
     }
     let mut solved = solve_lp(lp, SolverChoice::Highs)?;
     for (&j, &v) in integer.iter().zip(&lots) {
@@ -114,9 +134,15 @@ fn finish(
     }
     let value = lp.objective_value(&solved.outcome.x);
     solved.priority_served = priority_served;
-    solved.bound_usd = Some(mip.bound.min(value));
+    let bound = mip.bound.min(value);
+    solved.bound_usd = Some(bound);
     if !mip.finished {
-        notes.push(stopped("the whole-lot MIP", Limits::from_env().time, &mip));
+        notes.push(stopped(
+            "the whole-lot MIP",
+            Limits::from_env().time,
+            value,
+            bound,
+        ));
     }
     if !notes.is_empty() {
         let note = notes.join("; ");
@@ -128,9 +154,9 @@ fn finish(
     Ok(solved)
 }
 
-/// The solver note of a MIP stopped by its time limit: its proven bound still stands.
-fn stopped(what: &str, time: Duration, mip: &Mip) -> String {
-    let gap = (mip.value - mip.bound) / mip.value.abs().max(1.0);
+/// The solver note of a MIP stopped by its time limit at plan `value`: its proven `bound` stands.
+fn stopped(what: &str, time: Duration, value: f64, bound: f64) -> String {
+    let gap = (value - bound) / value.abs().max(1.0);
     format!(
         "HiGHS stopped {what} at its time limit ({} s, CAPPLAN_LOT_SECONDS) at a relative gap of {gap:.1e}: \
          the plan is the best whole-lot plan found, bound_usd is still a proven bound",
@@ -204,7 +230,9 @@ pub fn solve_mip(
     }
     let option = |e| SolveError::Failed(format!("HiGHS refused the MIP option: {e:?}"));
     model.try_set_option("mip_rel_gap", gap).map_err(option)?;
-    model.try_set_option("time_limit", time.as_secs_f64()).map_err(option)?;
+    model
+        .try_set_option("time_limit", time.as_secs_f64())
+        .map_err(option)?;
     let solved = model
         .try_solve()
         .map_err(|s| SolveError::Failed(format!("HiGHS MIP failed: {s:?}")))?;
@@ -240,21 +268,37 @@ pub fn solve_mip(
         .map(|(v, s)| v * s)
         .collect();
     let value = solved.objective_value() * scaling.objective;
-    let bound = if integer.is_empty() {
-        value // an LP: its optimum
-    } else {
-        match solved.double_info_value(c"mip_dual_bound") {
-            Ok(b) if (b * scaling.objective).is_finite() => (b * scaling.objective).min(value),
-            // Stopped before its root relaxation proved anything: the LP relaxation is the bound.
-            _ => solve_mip(lp, objective, &[], 0.0, time)?.value.min(value),
+    let mip_bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .map(|b| b * scaling.objective)
+        .filter(|b| b.is_finite());
+    let bound = match mip_bound {
+        _ if integer.is_empty() => value, // an LP: its optimum
+        Some(b) if finished => b,
+        // Stopped early, its bound may be weaker than the LP relaxation's (even the trivial 0 of
+        // non-negative costs): the better of the two.
+        _ => {
+            let relaxed = relaxation(lp, objective)?;
+            mip_bound.map_or(relaxed, |b| b.max(relaxed))
         }
-    };
+    }
+    .min(value);
     Ok(Mip {
         x,
         value,
         bound,
         finished,
     })
+}
+
+/// The LP relaxation's optimum of `objective` (checked, as every LP solve): a proven bound.
+fn relaxation(lp: &Lp, objective: &[f64]) -> Result<f64, SolveError> {
+    let mut relaxed = lp.clone();
+    relaxed.cost = objective.to_vec();
+    relaxed.priority.clear();
+    let solved = solve_lp(&mut relaxed, SolverChoice::Highs)?;
+    Ok(relaxed.objective_value(&solved.outcome.x))
 }
 
 #[cfg(test)]
@@ -332,16 +376,17 @@ mod tests {
         let (lp, lots) = rack_or_pod();
         let cost = lp.cost.clone();
         let relaxed = solve_mip(&lp, &cost, &[], 0.0, Duration::from_secs(10)).unwrap();
-        assert!((relaxed.value - 1000.0).abs() < 1e-6, "LP {}", relaxed.value);
+        assert!(
+            (relaxed.value - 1000.0).abs() < 1e-6,
+            "LP {}",
+            relaxed.value
+        );
         let mip = solve_mip(&lp, &cost, &lots, 1e-4, Duration::from_secs(10)).unwrap();
         assert!(mip.finished);
         assert!((mip.value - 1200.0).abs() < 1e-6, "MIP {}", mip.value);
         assert!(mip.bound <= 1200.0 + 1e-6 && mip.bound >= 1200.0 * (1.0 - 1e-4) - 1e-6);
         assert!(mip.bound >= relaxed.value);
-        assert_eq!(
-            [mip.x[lots[0]].round(), mip.x[lots[1]].round()],
-            [0.0, 1.0]
-        );
+        assert_eq!([mip.x[lots[0]].round(), mip.x[lots[1]].round()], [0.0, 1.0]);
     }
 
     #[test]
@@ -351,8 +396,14 @@ mod tests {
         let value = lp.objective_value(&solved.outcome.x);
         assert!((value - 1200.0).abs() < 1e-6, "objective {value}");
         let bound = solved.bound_usd.unwrap();
-        assert!(bound <= value && bound >= 1200.0 * (1.0 - 1e-4) - 1e-6, "bound {bound}");
-        assert_eq!([solved.outcome.x[lots[0]], solved.outcome.x[lots[1]]], [0.0, 1.0]);
+        assert!(
+            bound <= value && bound >= 1200.0 * (1.0 - 1e-4) - 1e-6,
+            "bound {bound}"
+        );
+        assert_eq!(
+            [solved.outcome.x[lots[0]], solved.outcome.x[lots[1]]],
+            [0.0, 1.0]
+        );
         // The lots are fixed by rows whose duals are reported.
         let fixes = lp
             .rows
@@ -361,6 +412,46 @@ mod tests {
             .count();
         assert_eq!(fixes, 2);
         assert!(solved.outcome.duals.is_some());
+    }
+
+    /// A `first_on` priority on the 72-unit lots' column, with unmet demand allowed at 30/unit:
+    /// stage 0 holds no unmet demand (penalty 0), stage 1 puts all 100 units on the 72-unit lots
+    /// (whole: 2 lots), stage 2 pays 2 x 720 = 1440 where the relaxation would pay 1000.
+    #[test]
+    fn priority_stages_are_solved_with_whole_lots() {
+        let (mut lp, lots) = rack_or_pod();
+        let unmet = lp.add_var(
+            Var::Unmet {
+                workload: WorkloadId(0),
+                t: 0,
+            },
+            30.0,
+            100.0,
+            100.0,
+        );
+        let demand = lp
+            .rows
+            .iter()
+            .position(|r| matches!(r.name, RowName::Demand { .. }))
+            .unwrap();
+        lp.rows[demand].terms.push((unmet, 1.0));
+        let on_rack = lp.rows[0].terms[0].0; // the 72-unit option's used column
+        lp.priority = vec![(on_rack, 1.0)];
+        let solved = solve_whole(&mut lp, &lots, 1e-4).unwrap();
+        assert_eq!(solved.priority_served.map(f64::round), Some(100.0));
+        let x = &solved.outcome.x;
+        assert_eq!([x[lots[0]], x[lots[1]]], [2.0, 0.0]);
+        assert!(x[unmet].abs() < 1e-9, "unmet {}", x[unmet]);
+        let value = lp.objective_value(x);
+        assert!((value - 1440.0).abs() < 1e-6, "objective {value}");
+        let bound = solved.bound_usd.unwrap();
+        assert!(
+            bound <= value && bound >= 1440.0 * (1.0 - 1e-4) - 1e-6,
+            "bound {bound}"
+        );
+        for hold in [RowName::UnmetHold, RowName::PriorityHold] {
+            assert!(lp.rows.iter().any(|r| r.name == hold), "{hold:?} missing");
+        }
     }
 
     #[test]

@@ -142,12 +142,11 @@ fn objectives_match(solver: SolverChoice) {
             }
             (Some("infeasible"), Err(capplan::error::Error::Infeasible(_))) => {
                 infeasible += 1;
-                let short: f64 =
-                    capplan::solve::diagnose::demand_shortfalls(&sc, solver)
-                        .unwrap()
-                        .iter()
-                        .map(|s| s.short)
-                        .sum();
+                let short: f64 = capplan::solve::diagnose::demand_shortfalls(&sc, solver)
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.short)
+                    .sum();
                 let want = reference["short_total"].as_f64().unwrap_or(f64::NAN);
                 if !close(short, want, 1e-6) {
                     failures.push(format!(

@@ -25,7 +25,7 @@ fn mip_gap_outside_zero_to_one_is_a_usage_error() {
 #[cfg(feature = "highs")]
 mod highs {
     use super::super::fixtures::{check_optimal, expected};
-    use super::super::util::{close, fixtures, folders, plan_into_temp};
+    use super::super::util::{close, fixtures, folders, workdir};
     use capplan::solve::SolverChoice;
 
     /// The fixtures with whole-lot decisions (reservations under the default `lots = integer`).
@@ -77,19 +77,41 @@ mod highs {
     }
 
     /// Rounding the relaxation (100/72 racks, 1000) down gives 1280 and up 1440; the MIP finds
-    /// one pod of 100 (1200) and proves it: the reports say so.
+    /// one pod of 100 (1200) and proves it: the reports say so. With `CAPPLAN_LOT_NODES=1` the
+    /// pure-Rust search could not prove it (one LP solve proves only the relaxation's 1000), so
+    /// this also shows `--solver highs` takes the MIP path.
     #[test]
     fn the_rounding_trap_is_solved_exactly_from_the_command_line() {
         let dir = fixtures().join("reservation_whole_lots");
-        let (_tmp, out, o) = plan_into_temp(&dir, &["--solver", "highs", "--mip-gap", "1e-6"]);
+        let tmp = workdir();
+        let out = tmp.path().join("out");
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_capplan"))
+            .args([
+                "plan",
+                dir.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--quiet",
+            ])
+            .args(["--solver", "highs", "--mip-gap", "1e-6"])
+            .env("CAPPLAN_LOT_NODES", "1")
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
                 .unwrap();
-        let get = |k: &str| summary[k].as_f64().unwrap_or_else(|| panic!("summary.json {k}"));
+        let get = |k: &str| {
+            summary[k]
+                .as_f64()
+                .unwrap_or_else(|| panic!("summary.json {k}"))
+        };
         let (objective, bound, gap) = (get("objective_usd"), get("bound_usd"), get("gap_pct"));
         assert!(close(objective, 1200.0, 1e-9), "objective {objective}");
-        assert!(bound <= 1200.0 + 1e-9 && bound >= 1200.0 * (1.0 - 1e-6) - 1e-9, "bound {bound}");
+        assert!(
+            bound <= 1200.0 + 1e-9 && bound >= 1200.0 * (1.0 - 1e-6) - 1e-9,
+            "bound {bound}"
+        );
         assert!(gap <= 1e-4, "gap {gap}%");
     }
 }
