@@ -434,7 +434,7 @@ fn explain(dir: &Path, workload: Option<&str>, period: &str, solver: SolverChoic
     match w {
         Some(w) => {
             let mut e = crate::analysis::explain::explain(&sc, &model, &sol, w, t);
-            e.price_lots_exactly(&model, &sol, solver);
+            e.price_lots_exactly(&sc, &model, &sol, solver);
             print!("{}", e.render())
         }
         None => print!("{}", crate::analysis::cash::explain_month(&sc, &sol, t)),

@@ -81,8 +81,9 @@ pub struct LotStart {
     /// an upper bound on the real saving of a whole lot, see `solution::LotValue`).
     pub dual_value: Option<f64>,
     /// What one more lot really saves, present-value USD: the plan re-solved with this start's
-    /// lots one higher (its `max_lots` too) and every other lot held (`price_lots_exactly`).
-    pub exact_value: Option<f64>,
+    /// lots one higher (its `max_lots` too) and every other lot held (`price_lots_exactly`); or
+    /// why that plan has no solution (one more lot does not fit). `None`: not computed.
+    pub exact_value: Option<Result<f64, String>>,
 }
 
 /// `price_lots_exactly` re-solves at most this many starts (those with lots first).
@@ -344,6 +345,7 @@ impl Explanation {
     /// starts (those with lots first, then the latest); the others keep only the dual bound.
     pub fn price_lots_exactly(
         &mut self,
+        sc: &Scenario,
         model: &Model,
         sol: &Solution,
         solver: crate::solve::SolverChoice,
@@ -365,22 +367,25 @@ impl Explanation {
         for (i, k, _) in wanted {
             let option = self.reserved[i].option;
             let start = self.reserved[i].starts[k].start;
-            self.reserved[i].starts[k].exact_value =
-                one_more_lot(model, sol, option, start, solver).map(|v| sol.objective_usd - v);
+            self.reserved[i].starts[k].exact_value = Some(
+                one_more_lot(sc, model, sol, option, start, solver).map(|v| sol.objective_usd - v),
+            );
         }
     }
 }
 
 /// The objective of the plan with one more lot of `option` starting in `start`, every other lot
-/// held; `None` when that plan cannot be solved.
+/// held; else why that plan has no solution.
 fn one_more_lot(
+    sc: &Scenario,
     model: &Model,
     sol: &Solution,
     option: ReservationId,
     start: usize,
     solver: crate::solve::SolverChoice,
-) -> Option<f64> {
+) -> Result<f64, String> {
     use crate::model::{Sense, Var};
+    use crate::solve::SolveError;
     let mut lp = model.lp.clone();
     // Every lot is held below: what is left is an LP.
     lp.integer.clear();
@@ -411,8 +416,58 @@ fn one_more_lot(
             _ => {}
         }
     }
-    let solved = crate::solve::solve_lp(&mut lp, solver).ok()?;
-    Some(lp.objective_value(&solved.outcome.x))
+    match crate::solve::solve_lp(&mut lp, solver) {
+        Ok(solved) => Ok(lp.objective_value(&solved.outcome.x)),
+        Err(SolveError::Infeasible) => Err(no_room(sc, &lp, sol, option, start)),
+        Err(SolveError::Failed(e)) => Err(format!("not solved: {e}")),
+    }
+}
+
+/// Why one more lot makes the plan infeasible: a power row that the reserved units alone (every
+/// lot held, this start one higher) already overrun, else a general word.
+fn no_room(
+    sc: &Scenario,
+    lp: &crate::model::Lp,
+    sol: &Solution,
+    option: ReservationId,
+    start: usize,
+) -> String {
+    use crate::model::Var;
+    for row in lp
+        .rows
+        .iter()
+        .filter(|r| matches!(r.name, RowName::Power { .. }))
+    {
+        let mut touches = false;
+        let installed: f64 = row
+            .terms
+            .iter()
+            .filter_map(|&(j, a)| match lp.vars[j] {
+                Var::Lots {
+                    option: o,
+                    start: s,
+                } => {
+                    let more = o == option && s == start;
+                    touches |= more;
+                    Some(a * (sol.values[j].max(0.0) + if more { 1.0 } else { 0.0 }))
+                }
+                _ => None,
+            })
+            .sum();
+        if touches && installed > row.rhs * (1.0 + 1e-9) {
+            if let RowName::Power { limit, t } = row.name {
+                return format!(
+                    "does not fit: the reserved units alone would draw {} MW at {} in {}, over its {} MW",
+                    num(installed, 4),
+                    sc.power_label(limit),
+                    sc.month(t),
+                    num(row.rhs, 4)
+                );
+            }
+        }
+    }
+    "does not fit: the plan with it is infeasible (a limit it would break: power, shares, holds)"
+        .into()
 }
 
 /// `aws: list $6,000 credited to aws-b $5,000 (20% off), aws-a $1,000 (10% off)` for each
@@ -574,10 +629,11 @@ impl Explanation {
                     .dual_value
                     .map(|v| format!("at most {} (duals)", usd(v)))
                     .unwrap_or_else(|| "no duals".into());
-                let exact = l
-                    .exact_value
-                    .map(|v| format!(", exactly {} (re-solved, other lots held)", usd(v)))
-                    .unwrap_or_default();
+                let exact = match &l.exact_value {
+                    Some(Ok(v)) => format!(", exactly {} (re-solved, other lots held)", usd(*v)),
+                    Some(Err(why)) => format!("; but one more lot {why}"),
+                    None => String::new(),
+                };
                 let _ = writeln!(
                     s,
                     "    start {} (sign by {}, ends {}): lots {}; one more lot saves {dual}{exact}",

@@ -236,6 +236,8 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         .collect();
     let objective_usd = crate::solve::verify::sum(lp.cost.iter().zip(x).map(|(c, v)| c * v));
     let bound_usd = solved.bound_usd.unwrap_or(objective_usd).min(objective_usd);
+    let mut rows = rows;
+    price_empty_reservations(lp, x, &mut rows);
     let lot_values = lot_values(lp, x, &rows);
     Solution {
         objective_usd,
@@ -256,6 +258,61 @@ pub fn extract(sc: &Scenario, model: &Model, solved: &Solved, solver: &'static s
         values: x.clone(),
         cash: cash::ledger(sc, &model.cols, lp, &clean),
         lot_values,
+    }
+}
+
+/// A `reserved` row with no lot active (`0 <= 0`) is degenerate: with its lots held (or at 0) any
+/// value of one more reserved unit above what the units would earn fits the other duals, and an
+/// interior-point solver returns one from the middle. Of those equally optimal duals this takes
+/// the least: what one more reserved unit earns serving its best workload that month (its
+/// columns' `sum a y` over the other rows, less their cost; 0 if none earns), so the value of a
+/// lot not taken is not inflated. The dual objective is unchanged (the row's rhs is 0 and no lot
+/// is active), so the duals stay optimal.
+fn price_empty_reservations(lp: &crate::model::Lp, x: &[f64], rows: &mut [RowResult]) {
+    if rows.iter().any(|r| r.dual.is_none()) {
+        return;
+    }
+    let mut target = vec![usize::MAX; lp.vars.len()];
+    let mut empty = Vec::new();
+    for (i, row) in lp.rows.iter().enumerate() {
+        if !matches!(row.name, RowName::Reserved { .. }) {
+            continue;
+        }
+        let installed: f64 = row
+            .terms
+            .iter()
+            .filter(|t| t.1 < 0.0)
+            .map(|&(j, a)| -a * x[j].max(0.0))
+            .sum();
+        if installed <= 0.0 {
+            for &(j, a) in &row.terms {
+                if a > 0.0 {
+                    target[j] = i;
+                }
+            }
+            empty.push(i);
+        }
+    }
+    if empty.is_empty() {
+        return;
+    }
+    let mut earns = vec![0.0; lp.vars.len()];
+    for (i, row) in lp.rows.iter().enumerate() {
+        let y = rows[i].dual.unwrap_or(0.0);
+        for &(j, a) in &row.terms {
+            if target[j] != usize::MAX && target[j] != i {
+                earns[j] += a * y;
+            }
+        }
+    }
+    for i in empty {
+        let best = lp.rows[i]
+            .terms
+            .iter()
+            .filter(|t| t.1 > 0.0)
+            .map(|&(j, a)| (earns[j] - lp.cost[j]) / a)
+            .fold(0.0, f64::max);
+        rows[i].dual = Some(-best + 0.0);
     }
 }
 

@@ -267,7 +267,7 @@ fn explain_shows_reserved_vs_used_why_idle_and_one_more_lot() {
     let (model, sol) = capplan::solve_with_model(&sc, SolverChoice::Clarabel).unwrap();
     let w = sc.workload_id("train").unwrap();
     let mut e = capplan::analysis::explain::explain(&sc, &model, &sol, w, 1);
-    e.price_lots_exactly(&model, &sol, SolverChoice::Clarabel);
+    e.price_lots_exactly(&sc, &model, &sol, SolverChoice::Clarabel);
     assert_eq!(e.reserved.len(), 1);
     let r = &e.reserved[0];
     assert!(close(r.reserved, 72.0, 1e-9) && close(r.used, 50.0, 1e-6));
@@ -282,7 +282,8 @@ fn explain_shows_reserved_vs_used_why_idle_and_one_more_lot() {
     let l = &r.starts[0];
     assert!(close(l.lots, 1.0, 1e-9));
     assert!(close(l.dual_value.unwrap(), 360.0, 1e-6), "{l:?}");
-    assert!(close(l.exact_value.unwrap(), -740.0, 1e-6), "{l:?}");
+    let exact = l.exact_value.clone().unwrap().unwrap();
+    assert!(close(exact, -740.0, 1e-6), "{l:?}");
     // Jan: every reserved unit used, one more worth 25, nothing idle.
     let jan = capplan::analysis::explain::explain(&sc, &model, &sol, w, 0);
     let r = &jan.reserved[0];
@@ -324,11 +325,19 @@ fn idle_reserved_racks_are_explained_by_their_term() {
     );
     let sc = capplan::load(&fixtures().join("power_idle_reserved_racks")).unwrap();
     let (model, sol) = capplan::solve_with_model(&sc, SolverChoice::Clarabel).unwrap();
-    let e =
-        capplan::analysis::explain::explain(&sc, &model, &sol, sc.workload_id("train").unwrap(), 1);
+    let w = sc.workload_id("train").unwrap();
+    let mut e = capplan::analysis::explain::explain(&sc, &model, &sol, w, 1);
     let why = e.reserved[0].idle_why.as_deref().unwrap();
     assert!(
         why.contains("the term") && why.contains("2026-01 (72 of 72"),
         "{why}"
+    );
+    // One more rack does not fit: two racks alone draw 2 × 72 × 1 kW = 0.144 MW > 0.09 MW.
+    e.price_lots_exactly(&sc, &model, &sol, SolverChoice::Clarabel);
+    let exact = e.reserved[0].starts[0].exact_value.clone().unwrap();
+    let err = exact.expect_err("one more rack is infeasible");
+    assert!(
+        err.contains("0.144 MW") && err.contains("aws/us-east-1") && err.contains("0.09 MW"),
+        "{err}"
     );
 }
