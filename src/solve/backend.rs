@@ -453,3 +453,74 @@ fn map_error(e: ResolutionError) -> SolveError {
         other => SolveError::Failed(other.to_string()),
     }
 }
+
+#[cfg(all(test, feature = "cbc"))]
+mod cbc_tests {
+    use super::*;
+    use crate::model::{RowName, Var};
+    use crate::scenario::{OfferId, WorkloadId};
+
+    fn col(lp: &mut Lp, o: usize, cost: f64) -> usize {
+        let v = Var::Alloc {
+            offer: OfferId(o),
+            workload: WorkloadId(0),
+            t: 0,
+        };
+        lp.add_var(v, cost, 100.0, f64::INFINITY)
+    }
+
+    fn row(t: usize) -> RowName {
+        RowName::Demand {
+            workload: WorkloadId(0),
+            t,
+        }
+    }
+
+    /// min 2x + 3y + 0.5z; x + y >= 10, x <= 4, y + z = 8. By hand: x = 4, y = 6, z = 2, cost 27;
+    /// raising the rhs by one: `>=` row y+1, z-1: +2.5; `<=` row x+1, y-1, z+1: -0.5; `=` row
+    /// z+1: +0.5 (and 10 * 2.5 + 4 * -0.5 + 8 * 0.5 = 27).
+    fn lp() -> Lp {
+        let mut lp = Lp::default();
+        let x = col(&mut lp, 0, 2.0);
+        let y = col(&mut lp, 1, 3.0);
+        let z = col(&mut lp, 2, 0.5);
+        lp.add_row(row(0), vec![(x, 1.0), (y, 1.0)], Sense::Ge, 10.0);
+        lp.add_row(row(1), vec![(x, 1.0)], Sense::Le, 4.0);
+        lp.add_row(row(2), vec![(y, 1.0), (z, 1.0)], Sense::Eq, 8.0);
+        lp
+    }
+
+    #[test]
+    fn cbc_row_duals_from_the_slacks_are_the_hand_computed_shadow_prices() {
+        let lp = lp();
+        let out = solve(&lp, &lp.cost, false, SolverChoice::Cbc).unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(out.x.iter().zip([4.0, 6.0, 2.0]).all(|(&a, b)| close(a, b)), "{:?}", out.x);
+        let d = out.duals.unwrap();
+        assert!(d.iter().zip([2.5, -0.5, 0.5]).all(|(&a, b)| close(a, b)), "{d:?}");
+        assert!(close(out.objective.unwrap(), 27.0));
+    }
+
+    #[test]
+    fn cbc_duals_when_maximising_are_d_objective_d_rhs() {
+        // max -(2x + 3y + 0.5z) over the same rows: every dual changes sign.
+        let lp = lp();
+        let neg: Vec<f64> = lp.cost.iter().map(|c| -c).collect();
+        let out = solve(&lp, &neg, true, SolverChoice::Cbc).unwrap();
+        let d = out.duals.unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(d.iter().zip([-2.5, 0.5, -0.5]).all(|(&a, b)| close(a, b)), "{d:?}");
+        assert!(close(out.objective.unwrap(), -27.0));
+    }
+
+    #[test]
+    fn auto_picks_cbc_only_for_large_blocks() {
+        let small = lp();
+        assert_eq!(SolverChoice::Auto.pick(&small), SolverChoice::Clarabel);
+        let mut large = Lp::default();
+        for o in 0..crate::solve::AUTO_SIMPLEX_COLUMNS {
+            col(&mut large, o, 1.0);
+        }
+        assert_eq!(SolverChoice::Auto.pick(&large), SolverChoice::Cbc);
+    }
+}

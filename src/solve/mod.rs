@@ -28,12 +28,13 @@ pub enum SolverChoice {
     /// COIN-OR Clp dual simplex through CBC (cargo feature `cbc`, Debian coinor-libcbc-dev): the
     /// fastest here on one large LP that does not split (whole-horizon contracts).
     Cbc,
-    /// Per LP block, by its size: CBC for a block of at least [`AUTO_SIMPLEX_COLUMNS`] columns
-    /// when built, Clarabel otherwise (small models and blocks, and any model without CBC).
+    /// Per LP block, by its size: CBC for a block of at least 10,000 columns when built,
+    /// Clarabel otherwise (small models and blocks, and any model without CBC).
     Auto,
 }
 
-/// A block with at least this many columns goes to CBC under `--solver auto` (when built).
+/// A block with at least this many columns goes to CBC under `--solver auto` (when built; the
+/// `Auto` help text repeats the number).
 /// Measured (benches/README.md, "Coupled instances (issue 15)"): CBC's dual simplex took 5.6x
 /// less CPU than Clarabel on one 175k-column block (coupled L) and 5.2x less on the ~22k-column
 /// year blocks of decomposable L, even one block at a time (Cbc 2.10 is not thread-safe); on the
