@@ -167,7 +167,9 @@ pub fn outcomes(
     shard: Shard,
 ) -> Result<(Vec<SampleOutcome>, Method), SolveError> {
     let base = model::build(sc, false);
-    let method = if warm && cfg!(feature = "highs") {
+    // Whole reservation lots make each sample a MIP, which the warm LP chain does not solve: such
+    // scenarios are solved cold (the whole-lot search per sample), so both paths give one answer.
+    let method = if warm && cfg!(feature = "highs") && base.lp.integer.is_empty() {
         Method::WarmHighs
     } else {
         Method::Cold
