@@ -406,6 +406,25 @@ impl Scaling {
     }
 }
 
+/// A row's terms scaled (`a * col[j] / r`) with each column once: a family may list a column twice
+/// (good_lp sums them), HiGHS's own API refuses a row that does.
+pub fn merged_terms(row: &crate::model::lp::Row, col: &[f64], r: f64) -> Vec<(usize, f64)> {
+    let mut terms: Vec<(usize, f64)> = row
+        .terms
+        .iter()
+        .map(|&(j, a)| (j, a * col[j] / r))
+        .collect();
+    terms.sort_unstable_by_key(|t| t.0);
+    terms.dedup_by(|next, kept| {
+        let same = next.0 == kept.0;
+        if same {
+            kept.1 += next.1;
+        }
+        same
+    });
+    terms
+}
+
 /// The power of two nearest `v` (1 for 0 or non-finite), so scaling loses no precision.
 fn power_of_two(v: f64) -> f64 {
     if v > 0.0 && v.is_finite() {

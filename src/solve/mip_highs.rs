@@ -200,20 +200,7 @@ pub fn solve_mip(
         if row.terms.is_empty() || lp.is_redundant(row) {
             continue;
         }
-        // A column may enter a row more than once (good_lp sums them; HiGHS refuses them).
-        let mut terms: Vec<(usize, f64)> = row
-            .terms
-            .iter()
-            .map(|&(j, a)| (j, a * scaling.col[j] / r))
-            .collect();
-        terms.sort_unstable_by_key(|t| t.0);
-        terms.dedup_by(|next, kept| {
-            let same = next.0 == kept.0;
-            if same {
-                kept.1 += next.1;
-            }
-            same
-        });
+        let terms = super::backend::merged_terms(row, &scaling.col, r);
         let terms: Vec<(highs::Col, f64)> = terms.into_iter().map(|(j, a)| (cols[j], a)).collect();
         let b = row.rhs / r;
         match row.sense {

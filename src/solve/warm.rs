@@ -34,10 +34,9 @@ impl WarmLp {
             .map(|(c, s)| pb.add_column(c * s / scaling.objective, 0.0..))
             .collect();
         for (row, &r) in lp.rows.iter().zip(&scaling.row) {
-            let terms: Vec<(highs::Col, f64)> = row
-                .terms
-                .iter()
-                .map(|&(j, a)| (cols[j], a * scaling.col[j] / r))
+            let terms: Vec<(highs::Col, f64)> = super::backend::merged_terms(row, &scaling.col, r)
+                .into_iter()
+                .map(|(j, a)| (cols[j], a))
                 .collect();
             let b = row.rhs / r;
             match row.sense {
