@@ -70,7 +70,17 @@ fn move_into_place(tmp: &Path, out: &Path, parent: &Path, name: &str, seq: u64) 
         // Linux replaces an empty folder in place; a non-empty one refuses (ENOTEMPTY / EEXIST).
         match std::fs::rename(tmp, out) {
             Ok(()) => return Ok(()),
-            Err(e) if out.is_dir() => last = Some(e),
+            // Another run may have moved `out` aside between the failed rename and this check:
+            // a refusal because the folder was there is retried whether or not it still is.
+            Err(e)
+                if out.is_dir()
+                    || matches!(
+                        e.kind(),
+                        std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::AlreadyExists
+                    ) =>
+            {
+                last = Some(e)
+            }
             Err(e) => {
                 return Err(Error::Io(format!(
                     "cannot move the report into place at {}: {e}",
