@@ -252,11 +252,7 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
         if lp.priority.is_empty() {
             // The rule covers no column here: stage 1 is empty, cost is minimised under the hold.
             let (mut outcome, tol) = solve_held(lp, &cost, false, solver, verify::OPTIMALITY_TOL, set)?;
-            if tol > PRIORITY_HOLD_TOLERANCES[0] {
-                outcome.note = Some(format!(
-                    "priority stages held to a relative {tol:e} (looser than SPEC's 1e-9: the solver could not hold it tighter)"
-                ));
-            }
+            note_loose_hold(&mut outcome, tol);
             return Ok(Solved {
                 outcome,
                 priority_served: Some(0.0),
@@ -301,21 +297,25 @@ fn finish(
         lp.rows[hold_row].rhs = (best - tol * best.abs().max(1.0)).max(0.0);
     };
     let (mut outcome, tol) = solve_held(lp, &cost, false, solver, verify::OPTIMALITY_TOL, set)?;
-    let loosest = loosest.max(tol);
-    if loosest > PRIORITY_HOLD_TOLERANCES[0] {
-        let note = format!(
-            "priority stages held to a relative {loosest:e} (looser than SPEC's 1e-9: the solver could not hold it tighter)"
-        );
-        outcome.note = Some(match outcome.note {
-            Some(n) => format!("{n}; {note}"),
-            None => note,
-        });
-    }
+    note_loose_hold(&mut outcome, loosest.max(tol));
     Ok(Solved {
         outcome,
         priority_served: Some(best),
         bound_usd: None,
     })
+}
+
+/// Says in the plan's note when a priority stage was held looser than SPEC's 1e-9.
+fn note_loose_hold(outcome: &mut LpOutcome, loosest: f64) {
+    if loosest > PRIORITY_HOLD_TOLERANCES[0] {
+        let note = format!(
+            "priority stages held to a relative {loosest:e} (looser than SPEC's 1e-9: the solver could not hold it tighter)"
+        );
+        outcome.note = Some(match outcome.note.take() {
+            Some(n) => format!("{n}; {note}"),
+            None => note,
+        });
+    }
 }
 
 /// Solves (checked, proven to `optimality`) with the last hold row at the tightest tolerance that
