@@ -498,9 +498,9 @@ fn commit(
     }
     let sc = load(dir, mip_gap)?;
     let lots_now = sc.reservations.iter().enumerate().any(|(o, r)| {
-        r.starts
-            .iter()
-            .any(|&s| crate::analysis::commit::here_and_now(&sc, crate::scenario::ReservationId(o), s))
+        r.starts.iter().any(|&s| {
+            crate::analysis::commit::here_and_now(&sc, crate::scenario::ReservationId(o), s)
+        })
     });
     if !sc.contracts.iter().any(|c| c.sizable) && !lots_now {
         return Err(Error::Usage(format!(

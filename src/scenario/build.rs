@@ -413,9 +413,9 @@ pub fn build(name: &str, tables: &Tables, diags: &mut Diagnostics) -> Option<Sce
         reservations,
         lots: settings.lots,
         mip_gap: settings.mip_gap,
-        decide_by: settings
-            .decide_by
-            .map_or(0, |(m, _)| (m.0 - start.0).clamp(0, periods as i32 - 1) as usize),
+        decide_by: settings.decide_by.map_or(0, |(m, _)| {
+            (m.0 - start.0).clamp(0, periods as i32 - 1) as usize
+        }),
         notes,
         money: money.unwrap_or_default(),
     };

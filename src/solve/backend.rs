@@ -514,9 +514,16 @@ mod cbc_tests {
         let lp = lp();
         let out = solve(&lp, &lp.cost, false, SolverChoice::Cbc).unwrap();
         let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-        assert!(out.x.iter().zip([4.0, 6.0, 2.0]).all(|(&a, b)| close(a, b)), "{:?}", out.x);
+        assert!(
+            out.x.iter().zip([4.0, 6.0, 2.0]).all(|(&a, b)| close(a, b)),
+            "{:?}",
+            out.x
+        );
         let d = out.duals.unwrap();
-        assert!(d.iter().zip([2.5, -0.5, 0.5]).all(|(&a, b)| close(a, b)), "{d:?}");
+        assert!(
+            d.iter().zip([2.5, -0.5, 0.5]).all(|(&a, b)| close(a, b)),
+            "{d:?}"
+        );
         assert!(close(out.objective.unwrap(), 27.0));
     }
 
@@ -528,7 +535,10 @@ mod cbc_tests {
         let out = solve(&lp, &neg, true, SolverChoice::Cbc).unwrap();
         let d = out.duals.unwrap();
         let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-        assert!(d.iter().zip([-2.5, 0.5, -0.5]).all(|(&a, b)| close(a, b)), "{d:?}");
+        assert!(
+            d.iter().zip([-2.5, 0.5, -0.5]).all(|(&a, b)| close(a, b)),
+            "{d:?}"
+        );
         assert!(close(out.objective.unwrap(), -27.0));
     }
 

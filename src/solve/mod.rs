@@ -56,7 +56,9 @@ impl SolverChoice {
     /// The backend that solves `lp`: itself, or for `Auto` the one its shape calls for.
     pub fn pick(self, lp: &crate::model::Lp) -> SolverChoice {
         match self {
-            SolverChoice::Auto if SolverChoice::Cbc.is_built() && lp.vars.len() >= AUTO_SIMPLEX_COLUMNS => {
+            SolverChoice::Auto
+                if SolverChoice::Cbc.is_built() && lp.vars.len() >= AUTO_SIMPLEX_COLUMNS =>
+            {
                 SolverChoice::Cbc
             }
             SolverChoice::Auto => SolverChoice::Clarabel,
@@ -251,7 +253,8 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
         };
         if lp.priority.is_empty() {
             // The rule covers no column here: stage 1 is empty, cost is minimised under the hold.
-            let (mut outcome, tol) = solve_held(lp, &cost, false, solver, verify::OPTIMALITY_TOL, set)?;
+            let (mut outcome, tol) =
+                solve_held(lp, &cost, false, solver, verify::OPTIMALITY_TOL, set)?;
             note_loose_hold(&mut outcome, tol);
             return Ok(Solved {
                 outcome,

@@ -723,7 +723,11 @@ mod tests {
         lp.add_row(cap(2), vec![(1, 1.0)], Sense::Ge, 0.5);
         let objective = lp.cost.clone();
         let out = solve(&lp, &objective, false).unwrap();
-        assert!((out.x[0] - 1.5).abs() < 1e-12 && (out.x[1] - 0.5).abs() < 1e-12, "{:?}", out.x);
+        assert!(
+            (out.x[0] - 1.5).abs() < 1e-12 && (out.x[1] - 0.5).abs() < 1e-12,
+            "{:?}",
+            out.x
+        );
         assert!((out.objective.unwrap() - 2.5).abs() < 1e-12);
         // Whatever split of the duals over the two copies, they prove the optimum.
         let v = crate::solve::verify::check(&lp, &objective, false, &out);

@@ -82,7 +82,11 @@ pub fn printed_values(lp: &Lp, objective: &[f64], x: &[f64]) -> Vec<f64> {
         .map(|(&v, &n)| if n { 0.0 } else { v })
         .collect();
     let mut keep = vec![false; x.len()];
-    for row in lp.rows.iter().filter(|r| r.terms.iter().any(|&(j, _)| noise[j])) {
+    for row in lp
+        .rows
+        .iter()
+        .filter(|r| r.terms.iter().any(|&(j, _)| noise[j]))
+    {
         // Dropping may move the row the safe way, or leave it within half its tolerance; the
         // rest of the tolerance is the solver's. (An interior point's 5e-6 units of a payment the
         // plan does not make leave the cash row looser and a 100-unit demand row within 6e-8 of

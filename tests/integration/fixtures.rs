@@ -266,7 +266,16 @@ fn check_cash(exp: &Value, c: &capplan::report::money::CashReport) -> Vec<String
     let scale = c
         .rows
         .iter()
-        .flat_map(|g| [g.revenue, g.funding, g.expense, g.paid, g.cash, g.funding_need])
+        .flat_map(|g| {
+            [
+                g.revenue,
+                g.funding,
+                g.expense,
+                g.paid,
+                g.cash,
+                g.funding_need,
+            ]
+        })
         .fold(1.0f64, |m, v| m.max(v.abs()));
     for r in exp["cash"].as_array().into_iter().flatten() {
         let p = r["period"].as_str().unwrap_or_default();
@@ -385,8 +394,7 @@ fn check_infeasible(dir: &Path, exp: &Value, solver: SolverChoice) -> Vec<String
             )]
         }
     }
-    let short = capplan::solve::diagnose::demand_shortfalls(&sc, solver)
-        .expect("elastic solve");
+    let short = capplan::solve::diagnose::demand_shortfalls(&sc, solver).expect("elastic solve");
     let want = exp["shortfalls"].as_array().expect("shortfalls");
     if short.len() != want.len() {
         bad.push(format!(
@@ -533,10 +541,14 @@ fn fixtures_cover_every_family_and_rule_mode() {
 /// build has Clarabel only; `--features highs,microlp,cbc` adds the others).
 #[test]
 fn every_built_backend_agrees_on_every_fixture() {
-    let others: Vec<SolverChoice> = [SolverChoice::Highs, SolverChoice::Microlp, SolverChoice::Cbc]
-        .into_iter()
-        .filter(|s| s.is_built())
-        .collect();
+    let others: Vec<SolverChoice> = [
+        SolverChoice::Highs,
+        SolverChoice::Microlp,
+        SolverChoice::Cbc,
+    ]
+    .into_iter()
+    .filter(|s| s.is_built())
+    .collect();
     if others.is_empty() {
         eprintln!("only Clarabel is built: no other backend to compare (build with --features highs,microlp)");
         return;

@@ -27,7 +27,11 @@ fn reference_scenario_plans_and_its_reports_add_up() {
     relaxed.lots = Lots::Continuous;
     let lp = capplan::solve(&relaxed, SolverChoice::Clarabel).expect("LP relaxation solves");
     let lp = metrics::compute(&relaxed, &lp).totals.objective_usd;
-    assert!(t.bound_usd >= lp * (1.0 - 1e-7), "bound {} < LP {lp}", t.bound_usd);
+    assert!(
+        t.bound_usd >= lp * (1.0 - 1e-7),
+        "bound {} < LP {lp}",
+        t.bound_usd
+    );
     assert!(t.objective_usd >= lp * (1.0 - 1e-7));
     // The objective is its three present-value parts (which leave out solver noise below 1e-7).
     assert!(close(
@@ -119,8 +123,13 @@ fn main_command_writes_the_reference_reports() {
         assert!(md.contains(section), "summary.md lacks {section}");
     }
     let csv = std::fs::read_to_string(out.join("reservations.csv")).unwrap();
-    assert!(csv.starts_with("option,provider,region,sku,sign_by,start,end,lots,units,usd_per_month"));
-    assert!(csv.contains("\naws-trn3-expansion,aws,trainium-us,trn3,"), "{csv}");
+    assert!(
+        csv.starts_with("option,provider,region,sku,sign_by,start,end,lots,units,usd_per_month")
+    );
+    assert!(
+        csv.contains("\naws-trn3-expansion,aws,trainium-us,trn3,"),
+        "{csv}"
+    );
 }
 
 /// Months from the horizon start of a `YYYY-MM` report cell.
@@ -140,7 +149,10 @@ fn index(sc: &Scenario, month: &str) -> i32 {
 /// - reserved racks are paid whether used or not: each provider's spend in a month is at least the
 ///   charges of its lots active that month.
 fn reservations_are_whole_and_charged_as_signed(sc: &Scenario, m: &Metrics) {
-    assert!(!m.reservations.is_empty(), "the reference reserves capacity");
+    assert!(
+        !m.reservations.is_empty(),
+        "the reference reserves capacity"
+    );
     let hours = sc.hours_per_month;
     assert_eq!(hours, 730.0);
     let last = sc.periods as i32 - 1;
@@ -158,8 +170,15 @@ fn reservations_are_whole_and_charged_as_signed(sc: &Scenario, m: &Metrics) {
         let o = &sc.reservations[k];
         assert!(r.lots >= 1.0 && r.lots == r.lots.round(), "{r:?}");
         lots_of[k] += r.lots;
-        let (start, sign_by, end) = (index(sc, &r.start), index(sc, &r.sign_by), index(sc, &r.end));
-        assert!(o.starts.contains(&(start as usize)), "{r:?}: start not offered");
+        let (start, sign_by, end) = (
+            index(sc, &r.start),
+            index(sc, &r.sign_by),
+            index(sc, &r.end),
+        );
+        assert!(
+            o.starts.contains(&(start as usize)),
+            "{r:?}: start not offered"
+        );
         assert_eq!(sign_by, start - o.lead_months as i32, "{r:?}");
         assert!(sign_by >= 0, "{r:?}: signed before the horizon");
         assert_eq!(end, start + o.term_months as i32 - 1, "{r:?}");
@@ -183,12 +202,23 @@ fn reservations_are_whole_and_charged_as_signed(sc: &Scenario, m: &Metrics) {
     }
     for (k, o) in sc.reservations.iter().enumerate() {
         if let Some(max) = o.max_lots {
-            assert!(lots_of[k] <= max, "{}: {} lots > max_lots {max}", o.id, lots_of[k]);
+            assert!(
+                lots_of[k] <= max,
+                "{}: {} lots > max_lots {max}",
+                o.id,
+                lots_of[k]
+            );
         }
     }
     assert!(close(m.totals.commitment_after_horizon_usd, after, 1e-12));
     // The Trainium campus is reserved lots only: its power is theirs.
-    let only_reserved = ["abilene", "shackelford", "saline-mi", "port-washington", "trainium-us"];
+    let only_reserved = [
+        "abilene",
+        "shackelford",
+        "saline-mi",
+        "port-washington",
+        "trainium-us",
+    ];
     let mut checked = 0;
     for p in &sc.power {
         let region = &sc.regions[p.region.0].id;
@@ -248,8 +278,20 @@ fn shipped_what_ifs_apply_and_the_trainium_slip_moves_one_window() {
             assert_eq!(b.starts, l.starts, "{}", b.id);
         }
         assert_eq!(
-            (b.term_months, b.lead_months, b.lot_units, b.max_lots, b.usd_per_unit_hour),
-            (l.term_months, l.lead_months, l.lot_units, l.max_lots, l.usd_per_unit_hour)
+            (
+                b.term_months,
+                b.lead_months,
+                b.lot_units,
+                b.max_lots,
+                b.usd_per_unit_hour
+            ),
+            (
+                l.term_months,
+                l.lead_months,
+                l.lot_units,
+                l.max_lots,
+                l.usd_per_unit_hour
+            )
         );
     }
     // Solved: no Trainium before 2027-10 (its only capacity is the reservation), none signed
@@ -261,8 +303,15 @@ fn shipped_what_ifs_apply_and_the_trainium_slip_moves_one_window() {
     for a in m.allocation.iter().filter(|a| a.sku == "trn3") {
         assert!(a.period.as_str() >= "2027-10", "{a:?}");
     }
-    for r in m.reservations.iter().filter(|r| r.option == "aws-trn3-expansion") {
-        assert!(r.start.as_str() >= "2027-10" && r.sign_by.as_str() >= "2027-04", "{r:?}");
+    for r in m
+        .reservations
+        .iter()
+        .filter(|r| r.option == "aws-trn3-expansion")
+    {
+        assert!(
+            r.start.as_str() >= "2027-10" && r.sign_by.as_str() >= "2027-04",
+            "{r:?}"
+        );
     }
 }
 

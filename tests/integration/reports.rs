@@ -71,7 +71,11 @@ fn report_html_renders_in_chromium_with_data_in_every_chart() {
     }
     // `url(` only as a reference inside the page (the Gantt's hatch pattern), never to a file.
     for (at, _) in html.match_indices("url(") {
-        assert!(html[at..].starts_with("url(#"), "report.html fetches {}", html[at..].chars().take(40).collect::<String>());
+        assert!(
+            html[at..].starts_with("url(#"),
+            "report.html fetches {}",
+            html[at..].chars().take(40).collect::<String>()
+        );
     }
     let Some(browser) = chromium() else {
         super::util::skip_or_fail(

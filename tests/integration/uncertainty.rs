@@ -395,7 +395,10 @@ fn warm_started_sweeps_agree_with_cold_solves() {
     let mut continuous = reference.clone();
     continuous.lots = capplan::scenario::Lots::Continuous;
     for (sc, n) in [
-        (capplan::load(&fixtures().join("uncertainty/spread")).unwrap(), 20),
+        (
+            capplan::load(&fixtures().join("uncertainty/spread")).unwrap(),
+            20,
+        ),
         (continuous, 10),
     ] {
         let dir = sc.name.clone();
@@ -404,12 +407,9 @@ fn warm_started_sweeps_agree_with_cold_solves() {
         let (cold, _) = simulate::run(&sc, 3, n, SolverChoice::Clarabel, false, true).unwrap();
         for (a, b) in warm.outcomes.iter().zip(&cold.outcomes) {
             match (a.cost_pv_usd, b.cost_pv_usd) {
-                (Some(x), Some(y)) => assert!(
-                    close(x, y, 1e-6),
-                    "{}: sample {}: {x} vs {y}",
-                    dir,
-                    a.index
-                ),
+                (Some(x), Some(y)) => {
+                    assert!(close(x, y, 1e-6), "{}: sample {}: {x} vs {y}", dir, a.index)
+                }
                 (x, y) => assert_eq!(x.is_none(), y.is_none()),
             }
         }
