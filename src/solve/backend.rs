@@ -56,16 +56,8 @@ pub fn solve_tuned(
     tuning: Tuning,
 ) -> Result<LpOutcome, SolveError> {
     let solver = solver.pick(lp);
-    // Rows without terms: 0 (sense) rhs either holds or makes the LP infeasible outright.
-    for row in lp.rows.iter().filter(|r| r.terms.is_empty()) {
-        let holds = match row.sense {
-            Sense::Le => 0.0 <= row.rhs,
-            Sense::Ge => 0.0 >= row.rhs,
-            Sense::Eq => row.rhs == 0.0,
-        };
-        if !holds {
-            return Err(SolveError::Infeasible);
-        }
+    if !empty_rows_hold(lp) {
+        return Err(SolveError::Infeasible);
     }
     // No columns: the rows above all hold, and the plan is empty (an interior-point solver
     // cannot factor an empty system).
@@ -552,4 +544,16 @@ mod cbc_tests {
         }
         assert_eq!(SolverChoice::Auto.pick(&large), SolverChoice::Cbc);
     }
+}
+
+/// Rows without terms: `0 (sense) rhs` either holds or makes the LP infeasible outright.
+pub(super) fn empty_rows_hold(lp: &Lp) -> bool {
+    lp.rows
+        .iter()
+        .filter(|r| r.terms.is_empty())
+        .all(|row| match row.sense {
+            Sense::Le => 0.0 <= row.rhs,
+            Sense::Ge => 0.0 >= row.rhs,
+            Sense::Eq => row.rhs == 0.0,
+        })
 }

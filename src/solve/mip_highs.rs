@@ -93,10 +93,7 @@ pub fn solve_whole(lp: &mut Lp, integer: &[usize], mip_gap: f64) -> Result<Solve
         match solve_mip(lp, &cost, integer, mip_gap, time) {
             Ok(mip) => {
                 if tolerance > PRIORITY_HOLD_TOLERANCES[0] {
-                    notes.push(format!(
-                        "priority stages held to a relative {tolerance:e} (looser than SPEC's 1e-9: HiGHS could \
-                         not hold it tighter)"
-                    ));
+                    notes.push(super::loose_hold_note(tolerance));
                 }
                 return finish(lp, integer, mip, Some(best), notes);
             }
@@ -174,15 +171,8 @@ pub fn solve_mip(
     gap: f64,
     time: Duration,
 ) -> Result<Mip, SolveError> {
-    for row in lp.rows.iter().filter(|r| r.terms.is_empty()) {
-        let holds = match row.sense {
-            Sense::Le => 0.0 <= row.rhs,
-            Sense::Ge => 0.0 >= row.rhs,
-            Sense::Eq => row.rhs == 0.0,
-        };
-        if !holds {
-            return Err(SolveError::Infeasible);
-        }
+    if !super::backend::empty_rows_hold(lp) {
+        return Err(SolveError::Infeasible);
     }
     let scaling = Scaling::with_unscaled(lp, objective, false, false, integer);
     let mut whole = vec![false; lp.vars.len()];

@@ -308,12 +308,17 @@ fn finish(
     })
 }
 
+/// The note of a priority stage held looser than SPEC's 1e-9.
+pub(crate) fn loose_hold_note(tolerance: f64) -> String {
+    format!(
+        "priority stages held to a relative {tolerance:e} (looser than SPEC's 1e-9: the solver could not hold it tighter)"
+    )
+}
+
 /// Says in the plan's note when a priority stage was held looser than SPEC's 1e-9.
 fn note_loose_hold(outcome: &mut LpOutcome, loosest: f64) {
     if loosest > PRIORITY_HOLD_TOLERANCES[0] {
-        let note = format!(
-            "priority stages held to a relative {loosest:e} (looser than SPEC's 1e-9: the solver could not hold it tighter)"
-        );
+        let note = loose_hold_note(loosest);
         outcome.note = Some(match outcome.note.take() {
             Some(n) => format!("{n}; {note}"),
             None => note,
