@@ -32,7 +32,7 @@ fn main() {
         let time = |solver, warm| {
             one.install(|| {
                 let t = Instant::now();
-                simulate::run(&sc, 1, samples, solver, warm, true).expect("simulate");
+                simulate::run(&sc, None, 1, samples, solver, warm, true).expect("simulate");
                 t.elapsed().as_secs_f64()
             })
         };

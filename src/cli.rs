@@ -464,8 +464,16 @@ fn simulate(
     let solution = crate::solve(&sc, solver)?;
     let mut metrics = report::metrics::compute(&sc, &solution);
     let started = std::time::Instant::now();
-    let (risk, method) = crate::analysis::simulate::run(&sc, seed, samples, solver, !cold, quiet)
-        .map_err(|e| Error::Solver(format!("{e:?}")))?;
+    let (risk, method) = crate::analysis::simulate::run(
+        &sc,
+        Some(&solution.values),
+        seed,
+        samples,
+        solver,
+        !cold,
+        quiet,
+    )
+    .map_err(|e| Error::Solver(format!("{e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     metrics.risk = Some(risk);
     report::write_folder_guarded(&out, Some(dir), force, &report::render(&metrics)?)?;
@@ -725,7 +733,7 @@ fn simulate_shard(
     report::output::check_folder_target(&out, Some(dir), force)?;
     // The plan itself is solved once, by the merge: a shard computes only its samples.
     let (outcomes, _) =
-        crate::analysis::simulate::outcomes(&sc, seed, samples, solver, !cold, quiet, shard)
+        crate::analysis::simulate::outcomes(&sc, None, seed, samples, solver, !cold, quiet, shard)
             .map_err(|e| Error::Solver(format!("{e:?}")))?;
     let manifest = Manifest::new(
         "simulate",

@@ -100,14 +100,65 @@ fn infeasible(sc: &Scenario, index: u64, solver: SolverChoice) -> SampleOutcome 
     }
 }
 
+/// The plan's whole reservation lots, by column: a reservation is signed ahead, like a contract,
+/// so every sample holds the plan's lots as signed and re-plans only the allocation (each sample
+/// is then an LP, and warm-startable). Empty when the scenario has no whole-lot columns. `plan`:
+/// the plan's column values when the caller has solved it (`Solution::values`), else it is solved.
+pub fn signed_lots(
+    base: &Model,
+    plan: Option<&[f64]>,
+    solver: SolverChoice,
+) -> Result<Vec<(Var, f64)>, SolveError> {
+    if base.lp.integer.is_empty() {
+        return Ok(Vec::new());
+    }
+    let solved;
+    let x = match plan {
+        Some(x) => x,
+        None => {
+            solved = solve::solve_model(&mut Model::clone(base), solver)?;
+            &solved.outcome.x
+        }
+    };
+    Ok(base
+        .lp
+        .integer
+        .iter()
+        .map(|&j| (base.lp.vars[j], x[j].round()))
+        .collect())
+}
+
+/// Fixes each of `m`'s lot columns at its value in `lots` (a `LotFix` row, as the plan's own) and
+/// drops their integrality: the model becomes an LP.
+pub fn hold_lots(m: &mut Model, lots: &[(Var, f64)]) {
+    for j in std::mem::take(&mut m.lp.integer) {
+        let var = m.lp.vars[j];
+        let value = lots
+            .iter()
+            .find(|(v, _)| *v == var)
+            .map_or(0.0, |&(_, x)| x);
+        let Var::Lots { option, start } = var else {
+            unreachable!("only lot columns are whole")
+        };
+        m.lp.add_row(
+            RowName::LotFix { option, start },
+            vec![(j, 1.0)],
+            crate::model::Sense::Eq,
+            value,
+        );
+    }
+}
+
 fn cold(
     sc: &Scenario,
+    lots: &[(Var, f64)],
     index: u64,
     seed: u64,
     solver: SolverChoice,
 ) -> Result<SampleOutcome, SolveError> {
     let s = sample::scenario(sc, seed, index);
     let mut m = model::build(&s, false);
+    hold_lots(&mut m, lots);
     match solve::solve_model(&mut m, solver) {
         Ok(solved) => Ok(outcome(&s, &m, index, &solved.outcome.x)),
         Err(SolveError::Infeasible) => Ok(infeasible(&s, index, solver)),
@@ -115,16 +166,17 @@ fn cold(
     }
 }
 
-/// Runs `samples` samples; `warm` asks for the HiGHS warm-start path (used when built).
+/// Runs `samples` samples (`plan`: the plan's column values, see [`signed_lots`]); `warm` asks for the HiGHS warm-start path (used when built).
 pub fn run(
     sc: &Scenario,
+    plan: Option<&[f64]>,
     seed: u64,
     samples: u64,
     solver: SolverChoice,
     warm: bool,
     quiet: bool,
 ) -> Result<(Risk, Method), SolveError> {
-    let (outcomes, method) = outcomes(sc, seed, samples, solver, warm, quiet, Shard::ALL)?;
+    let (outcomes, method) = outcomes(sc, plan, seed, samples, solver, warm, quiet, Shard::ALL)?;
     Ok((summarise(sc, outcomes, seed), method))
 }
 
@@ -157,8 +209,10 @@ pub fn summarise(sc: &Scenario, outcomes: Vec<SampleOutcome>, seed: u64) -> Risk
 /// The outcomes of the samples of `shard`'s chunks (chunk `c` = samples `c*CHUNK..`, owned when
 /// `shard.owns(c)`), in index order. A chunk is one warm-start chain, so a sample's result is the
 /// same whether its chunk runs in a shard or in the single run.
+#[allow(clippy::too_many_arguments)]
 pub fn outcomes(
     sc: &Scenario,
+    plan: Option<&[f64]>,
     seed: u64,
     samples: u64,
     solver: SolverChoice,
@@ -166,10 +220,11 @@ pub fn outcomes(
     quiet: bool,
     shard: Shard,
 ) -> Result<(Vec<SampleOutcome>, Method), SolveError> {
-    let base = model::build(sc, false);
-    // Whole reservation lots make each sample a MIP, which the warm LP chain does not solve: such
-    // scenarios are solved cold (the whole-lot search per sample), so both paths give one answer.
-    let method = if warm && cfg!(feature = "highs") && base.lp.integer.is_empty() {
+    let mut base = model::build(sc, false);
+    // The plan's lots are signed: every sample (and the warm chain's model) holds them.
+    let lots = signed_lots(&base, plan, solver)?;
+    hold_lots(&mut base, &lots);
+    let method = if warm && cfg!(feature = "highs") {
         Method::WarmHighs
     } else {
         Method::Cold
@@ -191,7 +246,7 @@ pub fn outcomes(
             let out = match method {
                 Method::Cold => (a..b)
                     .map(|i| {
-                        let r = cold(sc, i, seed, solver);
+                        let r = cold(sc, &lots, i, seed, solver);
                         bar.inc(1);
                         r
                     })

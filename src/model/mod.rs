@@ -12,7 +12,7 @@ pub use lp::{Lp, RowName, Sense, Var};
 pub use variables::Columns;
 
 /// The LP and where its columns are.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Model {
     pub lp: Lp,
     pub cols: Columns,

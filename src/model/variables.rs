@@ -12,7 +12,7 @@ use crate::scenario::{
 };
 
 /// Where the columns of each kind are, for the constraint families to look up.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Columns {
     /// Per tranche: `(t, workload, column)` in month order.
     pub by_offer: Vec<Vec<(usize, WorkloadId, usize)>>,

@@ -191,7 +191,8 @@ fn simulate_samples_finance_and_reports_the_funding_need() {
     let dir = fixtures().join("money_ledger");
     let sc = capplan::load(&dir).unwrap();
     let solver = capplan::solve::SolverChoice::Clarabel;
-    let (risk, _) = capplan::analysis::simulate::run(&sc, 5, 12, solver, false, true).unwrap();
+    let (risk, _) =
+        capplan::analysis::simulate::run(&sc, None, 5, 12, solver, false, true).unwrap();
     let peak = risk
         .rows
         .iter()
@@ -209,10 +210,10 @@ fn simulate_samples_finance_and_reports_the_funding_need() {
     let mut spread = sc.clone();
     spread.money.flows.iter_mut().for_each(|f| f.sigma = 0.5);
     spread.sigma.iter_mut().for_each(|s| *s = 0.3);
-    let a = capplan::analysis::simulate::run(&spread, 9, 20, solver, false, true)
+    let a = capplan::analysis::simulate::run(&spread, None, 9, 20, solver, false, true)
         .unwrap()
         .0;
-    let b = capplan::analysis::simulate::run(&spread, 9, 20, solver, false, true)
+    let b = capplan::analysis::simulate::run(&spread, None, 9, 20, solver, false, true)
         .unwrap()
         .0;
     let pa = a

@@ -3,6 +3,7 @@
 //! against the hand-computed rack newsvendor (`racks`).
 
 use super::util::{close, fixtures};
+use capplan::analysis::shard::Shard;
 use capplan::analysis::{commit, sample, simulate};
 use capplan::scenario::WorkloadId;
 use capplan::solve::SolverChoice;
@@ -59,7 +60,7 @@ fn simulate_does_not_depend_on_the_thread_count() {
             .build()
             .unwrap();
         pool.install(|| {
-            simulate::run(&sc, 5, 24, SolverChoice::Clarabel, true, true)
+            simulate::run(&sc, None, 5, 24, SolverChoice::Clarabel, true, true)
                 .unwrap()
                 .0
         })
@@ -73,7 +74,7 @@ fn simulate_does_not_depend_on_the_thread_count() {
 #[test]
 fn simulate_without_uncertainty_reproduces_the_plan() {
     let sc = capplan::load(&fixtures().join("take_or_pay_shortfall")).unwrap();
-    let (risk, _) = simulate::run(&sc, 1, 12, SolverChoice::Clarabel, true, true).unwrap();
+    let (risk, _) = simulate::run(&sc, None, 1, 12, SolverChoice::Clarabel, true, true).unwrap();
     let short = risk
         .rows
         .iter()
@@ -390,7 +391,8 @@ fn warm_started_sweeps_agree_with_cold_solves() {
     }
     // The reference reserves whole lots: each sample is a MIP, solved cold even when warm is asked.
     let reference = capplan::load(&super::util::repo().join("inputs/openai-2025")).unwrap();
-    let (_, method) = simulate::run(&reference, 3, 1, SolverChoice::Clarabel, true, true).unwrap();
+    let (_, method) =
+        simulate::run(&reference, None, 3, 1, SolverChoice::Clarabel, true, true).unwrap();
     assert_eq!(method, simulate::Method::Cold);
     let mut continuous = reference.clone();
     continuous.lots = capplan::scenario::Lots::Continuous;
@@ -402,9 +404,11 @@ fn warm_started_sweeps_agree_with_cold_solves() {
         (continuous, 10),
     ] {
         let dir = sc.name.clone();
-        let (warm, method) = simulate::run(&sc, 3, n, SolverChoice::Clarabel, true, true).unwrap();
+        let (warm, method) =
+            simulate::run(&sc, None, 3, n, SolverChoice::Clarabel, true, true).unwrap();
         assert_eq!(method, simulate::Method::WarmHighs);
-        let (cold, _) = simulate::run(&sc, 3, n, SolverChoice::Clarabel, false, true).unwrap();
+        let (cold, _) =
+            simulate::run(&sc, None, 3, n, SolverChoice::Clarabel, false, true).unwrap();
         for (a, b) in warm.outcomes.iter().zip(&cold.outcomes) {
             match (a.cost_pv_usd, b.cost_pv_usd) {
                 (Some(x), Some(y)) => {
@@ -413,5 +417,51 @@ fn warm_started_sweeps_agree_with_cold_solves() {
                 (x, y) => assert_eq!(x.is_none(), y.is_none()),
             }
         }
+    }
+}
+
+/// racks: `simulate` holds the plan's lots as signed. The plan (mean demand 100) reserves 5 lots
+/// for February and 5 for March (300 a lot beats 20 * 20 = 400 on demand), so sample `i` costs
+/// `20 D_1 + c(5, D_2) + c(5, D_3)`: its surplus lots idle, its excess goes on demand. (Re-planning
+/// the lots per sample would instead cost `min_L c(L, D)` in each month.)
+#[test]
+fn simulate_holds_the_plans_signed_lots() {
+    let sc = load("racks");
+    for warm in [false, true] {
+        let (outcomes, _) = simulate::outcomes(
+            &sc,
+            None,
+            1,
+            10,
+            SolverChoice::Clarabel,
+            warm,
+            true,
+            Shard::ALL,
+        )
+        .unwrap();
+        assert_eq!(outcomes.len(), 10);
+        let mut replanned_differs = false;
+        for o in &outcomes {
+            let d = |t| rack_demand(&sc, o.index, t);
+            let held = 20.0 * d(0) + rack_month(5.0, d(1)) + rack_month(5.0, d(2));
+            let got = o
+                .cost_pv_usd
+                .expect("on demand is unlimited: every sample is feasible");
+            assert!(
+                close(got, held, 1e-7),
+                "sample {}: {got} vs hand {held}",
+                o.index
+            );
+            let best = |d: f64| {
+                (0..=10)
+                    .map(|l| rack_month(l as f64, d))
+                    .fold(f64::MAX, f64::min)
+            };
+            replanned_differs |= (20.0 * d(0) + best(d(1)) + best(d(2)) - held).abs() > 1.0;
+        }
+        assert!(
+            replanned_differs,
+            "the draws must tell holding from re-planning"
+        );
     }
 }
