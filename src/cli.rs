@@ -62,8 +62,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
         /// LP solver; highs, microlp and cbc need the cargo features of the same name (cbc also
-        /// the Debian package coinor-libcbc-dev); auto picks per LP block by its size.
-        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        /// the Debian package coinor-libcbc-dev); auto (the default) picks per LP block by its
+        /// size: CBC for a block of 10,000+ columns when built, Clarabel otherwise.
+        #[arg(long, value_enum, default_value_t = SolverChoice::Auto)]
         solver: SolverChoice,
         /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
         /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
@@ -112,7 +113,7 @@ pub enum Command {
         /// folder or one containing it).
         #[arg(long)]
         force: bool,
-        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        #[arg(long, value_enum, default_value_t = SolverChoice::Auto)]
         solver: SolverChoice,
         /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
         /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
@@ -157,7 +158,7 @@ pub enum Command {
         /// folder or one containing it).
         #[arg(long)]
         force: bool,
-        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        #[arg(long, value_enum, default_value_t = SolverChoice::Auto)]
         solver: SolverChoice,
         /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
         /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
@@ -206,7 +207,7 @@ pub enum Command {
         /// folder or one containing it).
         #[arg(long)]
         force: bool,
-        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        #[arg(long, value_enum, default_value_t = SolverChoice::Auto)]
         solver: SolverChoice,
         /// Relative gap at which the whole-lot search (or HiGHS's MIP) may stop, e.g. 1e-4 = 0.01%;
         /// overrides settings mip_gap [default: settings mip_gap, else 1e-4].
@@ -308,7 +309,7 @@ pub enum Command {
         /// The month, YYYY-MM.
         #[arg(long)]
         period: String,
-        #[arg(long, value_enum, default_value_t = SolverChoice::Clarabel)]
+        #[arg(long, value_enum, default_value_t = SolverChoice::Auto)]
         solver: SolverChoice,
     },
 }
@@ -620,7 +621,7 @@ fn plan(
     }
     let spinner = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_message(format!("solving {} with {}", sc.name, solver.name()));
+        pb.set_message(format!("solving {} with {}", sc.name, solver.label()));
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb
     });

@@ -60,7 +60,7 @@ pub fn solve_with_model(
     let mut model = model::build(sc, false);
     match solve::solve_model(&mut model, solver) {
         Ok(solved) => {
-            let sol = solution::extract(sc, &model, &solved, solver.name());
+            let sol = solution::extract(sc, &model, &solved, solver.used_on(&model.lp));
             Ok((model, sol))
         }
         Err(SolveError::Infeasible) => Err(Error::Infeasible(explain_infeasible(sc, solver))),

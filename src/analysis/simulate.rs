@@ -27,11 +27,11 @@ pub enum Method {
 impl Method {
     pub fn describe(self, solver: SolverChoice) -> String {
         match self {
-            Method::Cold if cfg!(feature = "highs") => format!("each sample solved cold ({})", solver.name()),
+            Method::Cold if cfg!(feature = "highs") => format!("each sample solved cold ({})", solver.label()),
             Method::Cold => format!(
                 "each sample solved cold ({}): this build has no HiGHS, whose warm starts make sweeps several times \
                  faster; build with --features highs",
-                solver.name()
+                solver.label()
             ),
             Method::WarmHighs => "HiGHS dual simplex, warm-started from the previous sample's basis".into(),
         }

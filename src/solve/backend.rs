@@ -544,6 +544,24 @@ mod cbc_tests {
         }
         assert_eq!(SolverChoice::Auto.pick(&large), SolverChoice::Cbc);
     }
+
+    #[test]
+    fn plan_json_names_the_backends_auto_used() {
+        // One block of 10,000 columns (a row links them all): CBC alone.
+        let mut large = Lp::default();
+        let cols: Vec<usize> = (0..crate::solve::AUTO_SIMPLEX_COLUMNS)
+            .map(|o| col(&mut large, o, 1.0))
+            .collect();
+        let all = cols.iter().map(|&j| (j, 1.0)).collect();
+        large.add_row(row(0), all, Sense::Ge, 1.0);
+        assert_eq!(SolverChoice::Auto.used_on(&large), "cbc");
+        // Plus a separate 1-column block: it goes to Clarabel.
+        let x = col(&mut large, usize::MAX, 1.0);
+        large.add_row(row(1), vec![(x, 1.0)], Sense::Ge, 1.0);
+        assert_eq!(SolverChoice::Auto.used_on(&large), "cbc+clarabel");
+        assert_eq!(SolverChoice::Auto.used_on(&lp()), "clarabel");
+        assert_eq!(SolverChoice::Clarabel.used_on(&large), "clarabel");
+    }
 }
 
 /// Rows without terms: `0 (sense) rhs` either holds or makes the LP infeasible outright.

@@ -19,7 +19,7 @@ pub use backend::LpOutcome;
 /// Which LP solver runs the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SolverChoice {
-    /// Interior point, pure Rust, returns duals (the default).
+    /// Interior point, pure Rust, returns duals (what `auto` picks in the default build).
     Clarabel,
     /// Dual simplex (cargo feature `highs`).
     Highs,
@@ -28,8 +28,8 @@ pub enum SolverChoice {
     /// COIN-OR Clp dual simplex through CBC (cargo feature `cbc`, Debian coinor-libcbc-dev): the
     /// fastest here on one large LP that does not split (whole-horizon contracts).
     Cbc,
-    /// Per LP block, by its size: CBC for a block of at least 10,000 columns when built,
-    /// Clarabel otherwise (small models and blocks, and any model without CBC).
+    /// The default. Per LP block, by its size: CBC for a block of at least 10,000 columns when
+    /// built, Clarabel otherwise (small models and blocks, and any model without CBC).
     Auto,
 }
 
@@ -63,6 +63,33 @@ impl SolverChoice {
             }
             SolverChoice::Auto => SolverChoice::Clarabel,
             other => other,
+        }
+    }
+
+    /// The backend(s) that solve `lp`, for the reports: `auto` resolved over its blocks.
+    pub fn used_on(self, lp: &crate::model::Lp) -> &'static str {
+        if self != SolverChoice::Auto || !SolverChoice::Cbc.is_built() {
+            return self.pick(lp).name();
+        }
+        let sizes: Vec<usize> = match decompose::blocks(lp) {
+            groups if groups.len() > 1 => groups.iter().map(|g| g.len()).collect(),
+            _ => vec![lp.vars.len()],
+        };
+        match (
+            sizes.iter().any(|&n| n >= AUTO_SIMPLEX_COLUMNS),
+            sizes.iter().all(|&n| n >= AUTO_SIMPLEX_COLUMNS),
+        ) {
+            (true, true) => "cbc",
+            (true, false) => "cbc+clarabel",
+            _ => "clarabel",
+        }
+    }
+
+    /// For messages: `auto` says what it is in this build (always Clarabel without CBC).
+    pub fn label(self) -> &'static str {
+        match self {
+            SolverChoice::Auto if !SolverChoice::Cbc.is_built() => "clarabel",
+            other => other.name(),
         }
     }
 
@@ -374,4 +401,28 @@ fn nonzero_terms(a: &[f64]) -> Vec<(usize, f64)> {
         .filter(|(_, a)| **a != 0.0)
         .map(|(j, a)| (j, *a))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_without_cbc_is_clarabel_in_messages_and_reports() {
+        if SolverChoice::Cbc.is_built() {
+            return; // the cbc build's naming is tested in backend::cbc_tests
+        }
+        let mut lp = crate::model::Lp::default();
+        for o in 0..AUTO_SIMPLEX_COLUMNS {
+            let v = Var::Alloc {
+                offer: crate::scenario::OfferId(o),
+                workload: crate::scenario::WorkloadId(0),
+                t: 0,
+            };
+            lp.add_var(v, 1.0, 1.0, f64::INFINITY);
+        }
+        assert_eq!(SolverChoice::Auto.used_on(&lp), "clarabel");
+        assert_eq!(SolverChoice::Auto.label(), "clarabel");
+        assert_eq!(SolverChoice::Auto.name(), "auto");
+    }
 }

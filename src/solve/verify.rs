@@ -321,7 +321,7 @@ pub fn solve_checked_to(
     let Some(first_problem) = verdict.problem.clone() else {
         return Ok(passed(first, verdict));
     };
-    let mut attempts = vec![format!("{}: {first_problem}", solver.name())];
+    let mut attempts = vec![format!("{}: {first_problem}", solver.pick(lp).name())];
     let log = std::env::var_os("CAPPLAN_VERIFY_LOG").is_some();
     if log {
         eprintln!("verify: {}", attempts[0]);
