@@ -223,7 +223,12 @@ def main(argv):
         extra["objective_from_values"] = float(np.dot(np.array(m.cost), values))
         if m.integer:
             bound = float(lm.solver.solver_model.getInfo().mip_dual_bound)
-            gap = (objective - bound) / max(1.0, abs(objective))
+            if not np.isfinite(objective):  # stopped (time limit) before a whole plan was found
+                objective = None
+            if not np.isfinite(bound):
+                bound = None
+            if objective is not None and bound is not None:
+                gap = (objective - bound) / max(1.0, abs(objective))
     clock.lap("extract")
     extra.update(mip_fields(m, mip_gap, time_limit, bound, gap))
 
