@@ -159,25 +159,29 @@ def main(argv):
         return statistics.median(vals) if vals else None
 
     cap_w, cap_c = med("capplan", "wall"), med("capplan", "cpu")
+    cbc_w, cbc_c = med("capplan-cbc", "wall"), med("capplan-cbc", "cpu")
     floor_w, floor_c = med("cbc-mps", "wall"), med("cbc-mps", "cpu")
 
     def ratio(a, b):
         return "—" if a is None or b is None or b == 0 else "%.2f×" % (a / b)
 
-    print("Medians of %d round%s:" % (rounds, "" if rounds == 1 else "s"))
+    def pair(a_w, a_c, b_w, b_c):
+        return "%s / %s" % (ratio(a_w, b_w), ratio(a_c, b_c))
+
+    print("Medians of %d round%s (ratios: wall / CPU):" % (rounds, "" if rounds == 1 else "s"))
     print()
-    print("| runner | wall s | CPU s | peak RSS MB | in-process s | capplan ÷ this, wall | capplan ÷ this, CPU"
-          " | this ÷ `cbc` on MPS, wall | this ÷ `cbc` on MPS, CPU |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| runner | wall s | CPU s | peak RSS MB | in-process s | capplan ÷ this | capplan `--solver cbc` ÷ this"
+          " | this ÷ `cbc` on MPS |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in runners:
         w, c = med(name, "wall"), med(name, "cpu")
-        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |"
+        print("| %s | %s | %s | %s | %s | %s | %s | %s |"
               % (LABEL.get(name, name), fmt(w), fmt(c), fmt(med(name, "rss_mb"), 0), fmt(med(name, "inproc")),
-                 ratio(cap_w, w), ratio(cap_c, c), ratio(w, floor_w), ratio(c, floor_c)))
+                 pair(cap_w, cap_c, w, c), pair(cbc_w, cbc_c, w, c), pair(w, c, floor_w, floor_c)))
     print()
     print("wall, CPU (user + system, children included), peak RSS: whole process. in-process s: the")
     print("peers' own read+build+solve+extract (no interpreter start or imports). capplan ÷ this < 1:")
-    print("capplan (default build) faster. Raw output in %s" % work)
+    print("capplan faster than this runner. Raw output in %s" % work)
     if mip:
         print()
         for r in runs:
