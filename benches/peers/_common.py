@@ -81,11 +81,40 @@ def row_sense(lower, upper):
     raise ValueError("ranged or free row (%r, %r) not expected from spec_lp" % (lower, upper))
 
 
+MIP_GAP = 1e-4  # default relative gap for whole lots: capplan's default mip_gap (and HiGHS's)
+
+
 def usage(argv, name):
-    if len(argv) != 2 or argv[1] in ("-h", "--help"):
-        print("usage: %s SCENARIO_DIR" % name, file=sys.stderr)
+    """SCENARIO_DIR [--mip-gap G] [--time-limit S] -> (folder, mip_gap, time_limit or None).
+
+    Both options only matter when the model has integer columns (settings lots = integer with
+    reservation options): the relative gap at which the solver may stop, and its time limit."""
+    args = list(argv[1:])
+    opts = {"--mip-gap": MIP_GAP, "--time-limit": None}
+    folder = None
+    try:
+        while args:
+            a = args.pop(0)
+            if a in opts:
+                opts[a] = float(args.pop(0))
+            elif a.startswith("-") or folder is not None:
+                raise ValueError(a)
+            else:
+                folder = a
+        if folder is None:
+            raise ValueError("no folder")
+    except (ValueError, IndexError):
+        print("usage: %s SCENARIO_DIR [--mip-gap G] [--time-limit SECONDS]" % name, file=sys.stderr)
         sys.exit(2)
-    return argv[1]
+    return folder, opts["--mip-gap"], opts["--time-limit"]
+
+
+def mip_fields(m, mip_gap, time_limit, bound, gap):
+    """JSON fields describing a whole-lot solve (empty for an LP)."""
+    if not m.integer:
+        return {"mip": False}
+    return {"mip": True, "integer_columns": len(m.integer), "mip_gap_setting": mip_gap,
+            "time_limit_s": time_limit, "bound_usd": bound, "gap_rel": gap}
 
 
 def emit(peer, clock, objective, variables, rows, status, extra=None, startup_s=None):

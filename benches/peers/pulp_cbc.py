@@ -1,13 +1,21 @@
 #!/usr/bin/env python3
 """Peer benchmark: capplan's LP in PuLP, solved by PuLP's bundled CBC.
 
-Usage: pulp_cbc.py SCENARIO_DIR
+Usage: pulp_cbc.py SCENARIO_DIR [--mip-gap G] [--time-limit SECONDS]
 
 Builds the same LP as tools/spec_ref/spec_lp.py (its Scenario and build are imported, so the
 columns, rows and coefficients are identical), hands it to PuLP and solves it with
 pulp.PULP_CBC_CMD(msg=False) (a subclass that also keeps CBC's full-precision objective line and
 the wall time from CBC's log). first_on/priority rules use spec_lp's two stages: maximise the
 served units on the preferred providers, then add stage1 >= z1 - 1e-9*|z1| and minimise cost.
+(spec_lp's stage 0, the priority guard minimising the unmet penalty first, is not done: no
+`capplan synth` folder has a priority rule.)
+
+Version 2: spec_lp's free columns (the cash ledger's cash[t], lower bound -inf) get no lower
+bound, and its integer columns (whole reservation lots, settings lots = integer) are PuLP
+Integer variables: CBC then runs branch and cut, stopping at --mip-gap (relative, default 1e-4,
+capplan's default mip_gap; CBC's own default is 0) or --time-limit. The log's "Lower bound"
+is reported as bound_usd (the objective when CBC proved optimality without printing one).
 
 Phases (seconds):
   read     CSV files -> spec_lp.Scenario
@@ -17,7 +25,8 @@ Phases (seconds):
   extract  variable values and objective value out of PuLP
 
 Prints one JSON line: {"peer":"pulp+cbc","read_s","build_s","solve_s","extract_s","total_s",
-"objective_usd","variables","rows","peak_rss_mb","status","build_index_s","startup_s"}.
+"objective_usd","variables","rows","peak_rss_mb","status","build_index_s","startup_s","mip",...}
+(with whole lots also "bound_usd","gap_rel","mip_gap_setting","cbc_result").
 startup_s (imports) is not part of total_s.
 """
 
@@ -30,7 +39,7 @@ import re
 import sys
 import tempfile
 
-from _common import Clock, HOLD_REL_TOL, emit, quiet_stdout, row_sense, spec_lp, usage
+from _common import Clock, HOLD_REL_TOL, emit, mip_fields, quiet_stdout, row_sense, spec_lp, usage
 
 import pulp
 
@@ -40,6 +49,8 @@ class CBC(pulp.PULP_CBC_CMD):
     line ("Optimal - objective value 123.45678901"), which PuLP reads only for the status."""
 
     objective_value = None
+    lower_bound = None  # the last run's "Lower bound:" (branch and cut), from its log
+    result = None  # the last run's "Result - ..." line
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -57,6 +68,12 @@ class CBC(pulp.PULP_CBC_CMD):
                 runs = re.findall(r"\(Wallclock seconds\):\s*([0-9.]+)", f.read())
             if runs:
                 self.run_times.append(float(runs[-1]))
+            with open(log_path) as f:
+                text = f.read()
+            bound = re.search(r"^Lower bound:\s*(\S+)", text, re.M)
+            self.lower_bound = float(bound.group(1)) if bound else None
+            result = re.search(r"^Result - (.*)$", text, re.M)
+            self.result = result.group(1).strip() if result else None
         return super().get_status(filename)
 
 
@@ -65,7 +82,11 @@ def build_model(m):
     The objective is set for the first solve: stage 1 when two_stage, else the cost."""
     n = len(m.cost)
     prob = pulp.LpProblem("capplan", pulp.LpMinimize)
-    xs = [prob.add_variable("x%d" % j, lowBound=0, upBound=(None if m.upper[j] == spec_lp.INF else m.upper[j]))
+    # spec_lp's bounds as given (the cash ledger's columns are free below); lots Integer
+    xs = [prob.add_variable("x%d" % j,
+                            lowBound=(None if m.lower[j] == -spec_lp.INF else m.lower[j]),
+                            upBound=(None if m.upper[j] == spec_lp.INF else m.upper[j]),
+                            cat=(pulp.LpInteger if j in m.integer else pulp.LpContinuous))
           for j in range(n)]
     cost = pulp.LpAffineExpression([(xs[j], c) for j, c in enumerate(m.cost) if c != 0.0])
     senses = {"==": pulp.LpConstraintEQ, "<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE}
@@ -86,7 +107,7 @@ def build_model(m):
 
 
 def main(argv):
-    folder = usage(argv, "pulp_cbc.py")
+    folder, mip_gap, time_limit = usage(argv, "pulp_cbc.py")
     clock = Clock()
 
     sc = spec_lp.Scenario(folder)
@@ -101,7 +122,10 @@ def main(argv):
     # CBC's log goes to a file (rewritten by each run), for its own "Wallclock seconds"
     log_fd, log_path = tempfile.mkstemp(prefix="pulp-cbc-", suffix=".log")
     os.close(log_fd)
-    solver = CBC(msg=False, logPath=log_path)
+    if m.integer:
+        solver = CBC(msg=False, logPath=log_path, gapRel=mip_gap, timeLimit=time_limit)
+    else:
+        solver = CBC(msg=False, logPath=log_path)
     extra = {}
     with quiet_stdout():
         status = pulp.LpStatus[prob.solve(solver)]
@@ -119,6 +143,14 @@ def main(argv):
             status = pulp.LpStatus[prob.solve(solver)]
     clock.lap("solve")
     os.unlink(log_path)
+    bound = gap = None
+    if m.integer and solver.objective_value is not None:
+        # no "Lower bound" line: CBC closed the gap (proved optimal)
+        bound = solver.lower_bound if solver.lower_bound is not None else solver.objective_value
+        gap = (solver.objective_value - bound) / max(1.0, abs(solver.objective_value))
+    extra.update(mip_fields(m, mip_gap, time_limit, bound, gap))
+    if m.integer:
+        extra["cbc_result"] = solver.result
     extra["solver_runs"] = len(solver.run_times)
     extra["solver_run_s"] = round(sum(solver.run_times), 4)  # CBC's own clock, 10 ms steps
 

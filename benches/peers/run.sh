@@ -1,49 +1,99 @@
 #!/usr/bin/env bash
-# Peer benchmark: capplan against PuLP+CBC and linopy+HiGHS on one generated scenario.
+# Peer benchmark: capplan against PuLP+CBC, linopy+HiGHS and `cbc` on capplan's own exported MPS
+# (the solver floor), on one generated scenario, side by side in one run.
 #
-#   benches/peers/run.sh SIZE [SEED]
+#   benches/peers/run.sh KIND SIZE [SEED]
+#   benches/peers/run.sh SIZE [SEED]                 (the older form: KIND v1)
 #
-#   SIZE  S | M | L | XL   -> `capplan synth --size SIZE --seed SEED DIR`
-#                             (while capplan has no `synth` subcommand: falls back to
-#                             tools/spec_ref/random_scenario.py, S->small, M->medium, L/XL->large,
-#                             and says so)
-#         small | medium | large  -> always tools/spec_ref/random_scenario.py --size SIZE
+#   KIND  v1       `capplan synth --size SIZE --seed SEED --no-reservations` (the version-1 folder;
+#                  yearly contracts, the LP splits by year)
+#         coupled  benches/coupled.sh SIZE SEED: the v1 folder with one whole-horizon contract per
+#                  provider (issue 15's "coupled" instance, one LP block)
+#         v2-lp    `capplan synth --v2` (whole-horizon and overlapping contracts, minimums,
+#                  reservations with long terms, cash ledger with funding_rate) with settings
+#                  `lots = continuous`: the LP relaxation
+#         v2       the same folder with whole lots (`lots = integer`, synth's default): every
+#                  solver solves the MIP, stopping at MIP_GAP
+#   SIZE  S | M | L | XL; with KIND v1 also small | medium | large (tools/spec_ref/random_scenario.py)
 #   SEED  default 1
 #
-# Steps, strictly one after another (the machine has 2 cores; nothing runs in parallel):
-#   1. pip install --quiet pulp linopy highspy          (no-op when already installed)
-#   2. generate the scenario folder
-#   3. time `capplan plan DIR --out OUT --quiet` end to end (/usr/bin/time -v when present,
-#      else a Python wrapper), objective from OUT/summary.json
-#   4. benches/peers/pulp_cbc.py DIR, then benches/peers/linopy_highs.py DIR (each prints one
-#      JSON line of phase timings; the process is also timed end to end)
-#   5. a markdown table, and every peer objective checked against capplan's:
-#      |a - b| <= 1e-6 * max(1, |a|, |b|) -> OK, else MISMATCH (exit 1)
+# Runners, in this order in every round (strictly one after another: the machine has 2 cores):
+#   capplan        $CAPPLAN plan DIR --out OUT --quiet --force $CAPPLAN_ARGS   (default build: Clarabel)
+#   capplan-cbc    $CAPPLAN_CBC plan DIR ... --solver cbc                       (a --features cbc build)
+#   pulp_cbc       benches/peers/pulp_cbc.py DIR       (PuLP + its bundled CBC)
+#   linopy_highs   benches/peers/linopy_highs.py DIR   (linopy + HiGHS through highspy)
+#   cbc-mps        cbc MODEL.mps solve solu SOL        (Debian coinor-cbc on capplan's --export-mps)
+# MODEL.mps is written once before the rounds by an untimed `capplan plan --export-mps` (the cbc
+# build when there is one; the file is the same either way), which also warms the file cache. With whole lots every runner gets the same relative gap
+# MIP_GAP (capplan --mip-gap, PuLP gapRel, HiGHS mip_rel_gap, cbc ratioGap) and the peers and cbc the
+# time limit TIME_LIMIT; capplan has its own (CAPPLAN_LOT_SECONDS, and its 1% budget stop).
 #
-# Environment: CAPPLAN       capplan binary (default target/release/capplan, relative to the repo root)
-#              CAPPLAN_ARGS  extra arguments for `capplan plan` (e.g. "--solver highs")
+# Each run is timed by /usr/bin/time -f "%e %U %S %M" (CPU = user + system, children included:
+# PuLP's cbc subprocess counts) and date +%s%N around it (wall). The table (table.py) gives every
+# run, then medians per runner, with ratios: capplan / runner (wall and CPU) and runner / cbc-mps.
+# Objectives: every run is checked against capplan's (the default build's run in the same round):
+#   LP (v1, coupled, v2-lp): |a - b| <= 1e-6 * max(1, |a|, |b|)
+#   whole lots (v2): the intervals [bound, objective] of both overlap (to 1e-6), so both plans are
+#   within their own reported gaps of one optimum; the relative difference is printed
+# else MISMATCH, exit 1.
+#
+# Environment: CAPPLAN       default build (default target/release/capplan, from the repo root)
+#              CAPPLAN_CBC   a `--features cbc` build (default target/cbc/release/capplan when it
+#                            exists); "none" leaves capplan-cbc out
+#              CAPPLAN_ARGS  extra arguments for both capplan runners
+#              RUNNERS       default "capplan capplan-cbc pulp_cbc linopy_highs cbc-mps"
+#              ROUNDS        interleaved rounds (default 1)
+#              MIP_GAP       default 1e-4 (capplan's default mip_gap)   TIME_LIMIT  default 1800 s
 #              WORK          scratch folder (default a fresh mktemp -d; kept for inspection)
-#              PYTHON        default python3
-#              SKIP_PIP=1    skip step 1
+#              PYTHON        default python3      SKIP_PIP=1  skip pip install pulp linopy highspy
 set -euo pipefail
 
-SIZE=${1:?usage: run.sh S|M|L|XL|small|medium|large [SEED]}
+usage() {
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+    exit 2
+}
+case "${1:-}" in
+    v1|coupled|v2|v2-lp) KIND=$1; shift ;;
+    ""|-h|--help) usage ;;
+    *) KIND=v1 ;;
+esac
+SIZE=${1:-}
+[ -n "$SIZE" ] || usage
 SEED=${2:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-CAPPLAN=${CAPPLAN:-target/release/capplan}
-case "$CAPPLAN" in /*) ;; *) CAPPLAN="$ROOT/$CAPPLAN" ;; esac
+abs() { case "$1" in /*) echo "$1" ;; *) echo "$ROOT/$1" ;; esac; }
+CAPPLAN=$(abs "${CAPPLAN:-target/release/capplan}")
+CAPPLAN_CBC=${CAPPLAN_CBC:-target/cbc/release/capplan}
+[ "$CAPPLAN_CBC" = none ] || CAPPLAN_CBC=$(abs "$CAPPLAN_CBC")
 CAPPLAN_ARGS=${CAPPLAN_ARGS:-}
 PYTHON=${PYTHON:-python3}
-WORK=${WORK:-$(mktemp -d -t capplan-peers.XXXXXX)}
-mkdir -p "$WORK"
-DIR="$WORK/scenario-$SIZE-$SEED"
-OUT="$WORK/capplan-out"
+ROUNDS=${ROUNDS:-1}
+MIP_GAP=${MIP_GAP:-1e-4}
+TIME_LIMIT=${TIME_LIMIT:-1800}
+RUNNERS=${RUNNERS:-capplan capplan-cbc pulp_cbc linopy_highs cbc-mps}
+WORK=$(abs "${WORK:-$(mktemp -d -t capplan-peers.XXXXXX)}")
+mkdir -p "$WORK/runs"
+DIR="$WORK/scenario-$KIND-$SIZE-$SEED"
 
 if [ ! -x "$CAPPLAN" ]; then
     echo "capplan not found at $CAPPLAN (build it with cargo build --release, or set CAPPLAN)" >&2
     exit 2
 fi
+# capplan-cbc only with a cbc build at hand; cbc-mps only with the cbc binary
+runners=()
+for r in $RUNNERS; do
+    case "$r" in
+        capplan|pulp_cbc|linopy_highs) runners+=("$r") ;;
+        capplan-cbc)
+            if [ "$CAPPLAN_CBC" != none ] && [ -x "$CAPPLAN_CBC" ]; then runners+=("$r")
+            else echo "note: no cbc build at ${CAPPLAN_CBC} (CAPPLAN_CBC): capplan-cbc left out" >&2; fi ;;
+        cbc-mps)
+            if command -v cbc >/dev/null; then runners+=("$r")
+            else echo "note: no cbc binary (apt-get install coinor-cbc): cbc-mps left out" >&2; fi ;;
+        *) echo "unknown runner '$r' in RUNNERS" >&2; exit 2 ;;
+    esac
+done
 
 # 1. peers' Python packages
 if [ "${SKIP_PIP:-0}" != 1 ]; then
@@ -52,156 +102,89 @@ if [ "${SKIP_PIP:-0}" != 1 ]; then
 fi
 
 # 2. the scenario
-rm -rf "$DIR" "$OUT"
-case "$SIZE" in
-    small|medium|large)
-        GEN="$PYTHON tools/spec_ref/random_scenario.py --seed $SEED --size $SIZE"
-        ;;
-    S|M|L|XL|s|m|l|xl)
-        if "$CAPPLAN" synth --help >/dev/null 2>&1; then
-            # lower case: capplan's --size parser takes s|m|l|xl only (its help says S, M, L or XL)
-            GEN="$CAPPLAN synth --size ${SIZE,,} --seed $SEED --no-reservations"
-        else
-            case "$SIZE" in S|s) rs=small ;; M|m) rs=medium ;; *) rs=large ;; esac
-            echo "note: '$CAPPLAN synth' is not a capplan subcommand yet;" \
-                 "falling back to random_scenario.py --size $rs" >&2
-            GEN="$PYTHON tools/spec_ref/random_scenario.py --seed $SEED --size $rs"
-        fi
-        ;;
+rm -rf "$DIR"
+lower=${SIZE,,}  # capplan's --size parser takes s|m|l|xl only (its help says S, M, L or XL)
+case "$KIND:$lower" in
+    v1:small|v1:medium|v1:large)
+        GEN="$PYTHON tools/spec_ref/random_scenario.py --seed $SEED --size $SIZE $DIR" ;;
+    v1:s|v1:m|v1:l|v1:xl)
+        GEN="$CAPPLAN synth --size $lower --seed $SEED --no-reservations $DIR" ;;
+    coupled:s|coupled:m|coupled:l|coupled:xl)
+        GEN="env CAPPLAN=$CAPPLAN bash benches/coupled.sh ${SIZE^^} $SEED $DIR" ;;
+    v2:s|v2:m|v2:l|v2:xl|v2-lp:s|v2-lp:m|v2-lp:l|v2-lp:xl)
+        GEN="$CAPPLAN synth --size $lower --seed $SEED --v2 $DIR" ;;
     *)
-        echo "SIZE must be S, M, L, XL, small, medium or large (got '$SIZE')" >&2
-        exit 2
-        ;;
+        echo "SIZE must be S, M, L or XL (or small, medium, large with KIND v1); got '$SIZE'" >&2
+        exit 2 ;;
 esac
-(cd "$ROOT" && $GEN "$DIR")
+(cd "$ROOT" && $GEN >/dev/null)
+if [ "$KIND" = v2-lp ] || [ "$KIND" = v2 ]; then
+    # settings lots: continuous = the LP relaxation; integer (synth's default) = whole lots
+    lots=continuous; [ "$KIND" = v2 ] && lots=integer
+    "$PYTHON" - "$DIR/settings.csv" "$lots" <<'PY'
+import sys
+path, lots = sys.argv[1:]
+lines = [l for l in open(path).read().splitlines() if l and not l.startswith("lots,")]
+open(path, "w").write("\n".join(lines + ["lots," + lots]) + "\n")
+PY
+    GEN="$GEN; settings lots,$lots"
+fi
 
-# timed CMD... : run CMD with stdout to $TIMED_STDOUT, write "wall_s peak_rss_mb rc" to $TIMED_RESULT
+# 3. capplan's MPS for cbc-mps (untimed). The file does not depend on the solver, so the cbc
+# build writes it when there is one: the plan it then solves is minutes faster on v2 L.
+MPS="$WORK/model.mps"
+export_with=("$CAPPLAN" plan)
+if [[ " ${runners[*]} " == *" capplan-cbc "* ]]; then export_with=("$CAPPLAN_CBC" plan --solver cbc); fi
+"${export_with[@]}" "$DIR" --out "$WORK/out-export" --export-mps "$MPS" --quiet --force $CAPPLAN_ARGS \
+    2>"$WORK/export.stderr" || true
+[ -s "$MPS" ] || { echo "capplan --export-mps wrote no MPS: $(tail -1 "$WORK/export.stderr")" >&2; exit 1; }
+rm -rf "$WORK/out-export"
+
+# timed NAME CMD... : stdout/stderr to runs/NAME.{stdout,stderr}; "wall_s user_s sys_s rss_kb rc"
+# to runs/NAME.time (wall from date +%s%N; /usr/bin/time's %e has 10 ms steps)
 timed() {
-    local rc=0
-    if [ -x /usr/bin/time ]; then
-        # peak RSS from `time -v`; wall clock from date +%s%N around it (time -v rounds to 10 ms)
-        local t0 t1
-        t0=$(date +%s%N)
-        /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$TIMED_STDOUT" 2>"$TIMED_STDERR" || rc=$?
-        t1=$(date +%s%N)
-        "$PYTHON" - "$WORK/time.txt" "$rc" "$t0" "$t1" >"$TIMED_RESULT" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
-secs = 0.0
-for part in wall.split(":"):
-    secs = secs * 60 + float(part)
-ns = int(sys.argv[4]) - int(sys.argv[3])
-if ns > 0:
-    secs = ns / 1e9
-rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-print(secs, rss_kb / 1024.0, sys.argv[2])
-PY
-    else
-        "$PYTHON" - "$TIMED_STDOUT" "$TIMED_STDERR" "$@" >"$TIMED_RESULT" <<'PY'
-import os, subprocess, sys, time
-out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-t0 = time.perf_counter()
-with open(out, "w") as o, open(err, "w") as e:
-    p = subprocess.Popen(cmd, stdout=o, stderr=e)
-    _, status, usage = os.wait4(p.pid, 0)
-wall = time.perf_counter() - t0
-print(wall, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status))
-PY
-    fi
+    local name=$1 rc=0 t0 t1
+    shift
+    t0=$(date +%s%N)
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/runs/$name.rusage" "$@" \
+        >"$WORK/runs/$name.stdout" 2>"$WORK/runs/$name.stderr" || rc=$?
+    t1=$(date +%s%N)
+    read -r _ user sys kb < <(tail -1 "$WORK/runs/$name.rusage")
+    echo "$(( (t1 - t0) / 1000000 ))e-3 $user $sys $kb $rc" > "$WORK/runs/$name.time"
 }
 
-# 3. capplan
-echo "capplan: $CAPPLAN plan $DIR --out $OUT --quiet $CAPPLAN_ARGS" >&2
-TIMED_STDOUT="$WORK/capplan.stdout" TIMED_STDERR="$WORK/capplan.stderr" TIMED_RESULT="$WORK/capplan.time" \
-    timed "$CAPPLAN" plan "$DIR" --out "$OUT" --quiet $CAPPLAN_ARGS
+mip_args=()
+peer_args=()
+cbc_args=()
+if [ "$KIND" = v2 ]; then
+    mip_args=(--mip-gap "$MIP_GAP")
+    peer_args=(--mip-gap "$MIP_GAP" --time-limit "$TIME_LIMIT")
+    cbc_args=(ratioGap "$MIP_GAP" sec "$TIME_LIMIT")
+fi
 
-# 4. the peers, one after the other
-for peer in pulp_cbc linopy_highs; do
-    echo "$peer: $PYTHON benches/peers/$peer.py $DIR" >&2
-    TIMED_STDOUT="$WORK/$peer.json" TIMED_STDERR="$WORK/$peer.stderr" TIMED_RESULT="$WORK/$peer.time" \
-        timed "$PYTHON" "$HERE/$peer.py" "$DIR"
+echo "# $(date '+%F %T %Z') $(uptime | sed 's/.*load/load/') kind=$KIND size=$SIZE seed=$SEED rounds=$ROUNDS runners: ${runners[*]}" \
+    | tee "$WORK/header.txt" >&2
+for round in $(seq 1 "$ROUNDS"); do
+    for r in "${runners[@]}"; do
+        name="$round-$r"
+        echo "round $round: $r" >&2
+        case "$r" in
+            capplan)
+                timed "$name" "$CAPPLAN" plan "$DIR" --out "$WORK/out-$r" --quiet --force "${mip_args[@]}" $CAPPLAN_ARGS
+                cp "$WORK/out-$r/summary.json" "$WORK/runs/$name.summary.json" 2>/dev/null || true ;;
+            capplan-cbc)
+                timed "$name" "$CAPPLAN_CBC" plan "$DIR" --out "$WORK/out-$r" --quiet --force --solver cbc "${mip_args[@]}" $CAPPLAN_ARGS
+                cp "$WORK/out-$r/summary.json" "$WORK/runs/$name.summary.json" 2>/dev/null || true ;;
+            pulp_cbc|linopy_highs)
+                timed "$name" "$PYTHON" "$HERE/$r.py" "$DIR" "${peer_args[@]}" ;;
+            cbc-mps)
+                # `solu` writes the solution file, whose first line has the objective to full precision
+                rm -f "$WORK/runs/$name.sol"
+                timed "$name" cbc "$MPS" "${cbc_args[@]}" solve solu "$WORK/runs/$name.sol" ;;
+        esac
+    done
 done
+echo "# $(uptime | sed 's/.*load/load/') (after)" | tee -a "$WORK/header.txt" >&2
 
-# 5. table and check
-"$PYTHON" - "$WORK" "$SIZE" "$SEED" "$GEN" <<'PY'
-import json, os, sys
-
-work, size, seed, gen = sys.argv[1:5]
-
-
-def timing(name):
-    wall, rss, rc = open(os.path.join(work, name + ".time")).read().split()
-    return float(wall), float(rss), int(rc)
-
-
-def fmt(x, digits=2):
-    return "—" if x is None else ("%.*f" % (digits, x))
-
-
-def money(x):
-    return "—" if x is None else "%.2f" % x
-
-
-cap_wall, cap_rss, cap_rc = timing("capplan")
-cap_obj = None
-summary = os.path.join(work, "capplan-out", "summary.json")
-if cap_rc == 0 and os.path.exists(summary):
-    cap_obj = json.load(open(summary)).get("objective_usd")
-elif cap_rc != 0:
-    err = open(os.path.join(work, "capplan.stderr")).read().strip()
-    print("capplan exited %d: %s" % (cap_rc, err.splitlines()[-1] if err else "no message"), file=sys.stderr)
-
-peers = []
-for name in ("pulp_cbc", "linopy_highs"):
-    wall, rss, rc = timing(name)
-    lines = [l for l in open(os.path.join(work, name + ".json")).read().splitlines() if l.startswith("{")]
-    if rc != 0 or not lines:
-        err = open(os.path.join(work, name + ".stderr")).read().strip()
-        print("%s exited %d: %s" % (name, rc, err.splitlines()[-1] if err else "no output"), file=sys.stderr)
-        peers.append({"peer": name, "failed": True, "wall": wall})
-        continue
-    r = json.loads(lines[-1])
-    r["wall"] = wall
-    peers.append(r)
-
-size_note = ""
-for r in peers:
-    if "variables" in r:
-        size_note = " — %d variables, %d rows (spec_lp's count)" % (r["variables"], r["rows"])
-        break
-print("### %s, seed %s%s" % (size, seed, size_note))
-print()
-print("generated with: `%s DIR`" % gen)
-print()
-print("| peer | read s | build s | solve s | total s | process wall s | peak RSS MB | objective USD | capplan total / peer total | objective check |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-print("| capplan | — | — | — | %s | %s | %.1f | %s | 1.00 | reference |"
-      % (fmt(cap_wall), fmt(cap_wall), cap_rss, money(cap_obj)))
-bad = 0
-for r in peers:
-    if r.get("failed"):
-        print("| %s | — | — | — | — | %s | — | — | — | FAILED |" % (r["peer"], fmt(r["wall"])))
-        bad += 1
-        continue
-    obj = r.get("objective_usd")
-    if cap_obj is None and obj is None:
-        check = "OK (both without objective)"
-    elif cap_obj is None or obj is None:
-        check = "MISMATCH (%s vs %s)" % (cap_obj, obj)
-    else:
-        rel = abs(obj - cap_obj) / max(1.0, abs(obj), abs(cap_obj))
-        check = ("OK" if rel <= 1e-6 else "MISMATCH") + " (rel %.1e)" % rel
-    if not check.startswith("OK"):
-        bad += 1
-    ratio = cap_wall / r["total_s"] if r["total_s"] > 0 else None
-    print("| %s | %s | %s | %s | %s | %s | %.1f | %s | %s | %s |"
-          % (r["peer"], fmt(r["read_s"]), fmt(r["build_s"]), fmt(r["solve_s"]), fmt(r["total_s"]),
-             fmt(r["wall"]), r["peak_rss_mb"], money(obj), fmt(ratio), check))
-print()
-print("capplan: wall clock of the whole `capplan plan` process (read, validate, build, solve, reports).")
-print("peers: read/build/solve/total are in-process phases (total = read+build+solve+extract, no")
-print("interpreter start or imports); process wall s is the whole peer process. Ratio < 1: capplan faster.")
-print("Raw output in %s" % work)
-sys.exit(1 if bad else 0)
-PY
+# 4. table and check
+"$PYTHON" "$HERE/table.py" "$WORK" "$KIND" "$SIZE" "$SEED" "$GEN" "$ROUNDS" "${runners[@]}"
