@@ -8,9 +8,7 @@
 
 use super::{SolveError, SolverChoice};
 use crate::model::{Lp, Sense};
-use good_lp::{Expression, ProblemVariables, Variable};
-#[cfg(any(feature = "highs", feature = "microlp"))]
-use good_lp::{ResolutionError, SolverModel};
+use good_lp::{Expression, ProblemVariables, ResolutionError, SolverModel, Variable};
 
 /// A solved LP: a value per column, a dual per row (good_lp's convention: d objective / d rhs),
 /// and any note on accuracy.
@@ -103,26 +101,16 @@ pub fn solve_tuned(
         .zip(&col_scale)
         .map(|(&c, s)| if c != 0.0 { sign * c * s / scale } else { 0.0 })
         .collect();
-    // Clarabel and CBC get their matrices directly (column-major, from the LP's rows): good_lp's
-    // per-row expressions (a hash map each) and its own copies cost more time and memory than
-    // the solver's setup on XL (benches/README.md, issue 15).
-    match solver {
-        SolverChoice::Clarabel => {
-            let out = clarabel_direct::solve(lp, &q, &col_scale, &row_scale, tuning)?;
-            return Ok(unscale(LpOutcome {
-                objective: out.objective.map(|o| sign * scale * o),
-                ..out
-            }));
-        }
-        #[cfg(feature = "cbc")]
-        SolverChoice::Cbc => {
-            let out = cbc_direct::solve(lp, &q, &col_scale, &row_scale)?;
-            return Ok(unscale(LpOutcome {
-                objective: out.objective.map(|o| sign * scale * o),
-                ..out
-            }));
-        }
-        _ => {}
+    // CBC gets its matrix directly (column-major, from the LP's rows): good_lp's per-row
+    // expressions and coin_cbc's per-column maps took 1.23 GiB on coupled XL, 0.97 without them
+    // (benches/README.md, issue 15).
+    #[cfg(feature = "cbc")]
+    if solver == SolverChoice::Cbc {
+        let out = cbc_direct::solve(lp, &q, &col_scale, &row_scale)?;
+        return Ok(unscale(LpOutcome {
+            objective: out.objective.map(|o| sign * scale * o),
+            ..out
+        }));
     }
 
     let mut vars = ProblemVariables::new();
@@ -133,9 +121,47 @@ pub fn solve_tuned(
             expr.add_mul(c, columns[j]);
         }
     }
-    #[allow(unused_variables)]
     let problem = vars.minimise(expr);
     match solver {
+        SolverChoice::Clarabel => {
+            let mut model = problem.using(good_lp::clarabel);
+            // Tighter than Clarabel's 1e-8 defaults: `priority` holds a first-stage optimum.
+            model.settings().tol_gap_rel(1e-9).tol_gap_abs(1e-9).tol_feas(1e-9);
+            if tuning.tight {
+                model
+                    .settings()
+                    .tol_gap_rel(1e-12)
+                    .tol_gap_abs(1e-12)
+                    .tol_feas(1e-12)
+                    .max_iter(400)
+                    .static_regularization_constant(1e-10)
+                    .iterative_refinement_max_iter(40)
+                    .iterative_refinement_reltol(1e-15)
+                    .iterative_refinement_abstol(1e-15)
+                    .equilibrate_max_iter(40);
+            }
+            if std::env::var_os("CAPPLAN_SOLVER_LOG").is_some() {
+                model.settings().verbose(true);
+            }
+            let refs = add_rows(&mut model, lp, &columns, &col_scale, &row_scale);
+            let solution = model.solve().map_err(map_error)?;
+            use clarabel_status::note;
+            let note = note(solution.inner());
+            let reported = sign * scale * solution.inner().obj_val;
+            let x = columns.iter().map(|&v| good_lp::Solution::value(&solution, v)).collect();
+            let mut solution = solution;
+            let duals = {
+                use good_lp::solvers::{DualValues, SolutionWithDual};
+                let d = solution.compute_dual();
+                refs.iter().map(|r| r.as_ref().map(|r| d.dual(r.clone())).unwrap_or(0.0)).collect()
+            };
+            Ok(unscale(LpOutcome {
+                x,
+                duals: Some(duals),
+                note,
+                objective: Some(reported),
+            }))
+        }
         #[cfg(feature = "highs")]
         SolverChoice::Highs => {
             let mut model = problem.using(good_lp::highs);
@@ -176,9 +202,10 @@ pub fn solve_tuned(
     }
 }
 
-/// The LP's rows as the solvers are given them: every row except the empty and redundant ones
-/// (their duals are 0), in the LP's order, scaled (`a * col[j] / row[i]`, with `flip` for a row
-/// passed negated), column by column, a column listed twice in a row summed into one entry.
+/// The LP's rows as CBC is given them: every row except the empty and redundant ones (their
+/// duals are 0), in the LP's order, scaled (`a * col[j] / row[i]`), column by column, a column
+/// listed twice in a row summed into one entry.
+#[cfg(feature = "cbc")]
 struct Csc {
     /// LP row index of each passed row.
     rows: Vec<usize>,
@@ -187,23 +214,18 @@ struct Csc {
     nzval: Vec<f64>,
 }
 
+#[cfg(feature = "cbc")]
 impl Csc {
-    /// With `bounds`, each column `j` also has `-1` in row `j` (Clarabel's `x_j >= 0` as the row
-    /// `-x_j <= 0`), and the LP's rows follow from row `n`, as good_lp laid them out.
-    fn of(lp: &Lp, col: &[f64], row: &[f64], flip: impl Fn(Sense) -> bool, bounds: bool) -> Csc {
+    fn of(lp: &Lp, col: &[f64], row: &[f64]) -> Csc {
         let n = lp.vars.len();
         let rows: Vec<usize> = (0..lp.rows.len())
             .filter(|&i| !lp.rows[i].terms.is_empty() && !lp.is_redundant(&lp.rows[i]))
             .collect();
-        let first = if bounds { n } else { 0 };
         let mut colptr = vec![0usize; n + 1];
         for &i in &rows {
             for &(j, _) in &lp.rows[i].terms {
                 colptr[j + 1] += 1;
             }
-        }
-        if bounds {
-            colptr[1..].iter_mut().for_each(|c| *c += 1);
         }
         for j in 0..n {
             colptr[j + 1] += colptr[j];
@@ -212,28 +234,18 @@ impl Csc {
         let mut next = colptr[..n].to_vec();
         let mut rowval = vec![0usize; nnz];
         let mut nzval = vec![0.0f64; nnz];
-        if bounds {
-            for j in 0..n {
-                rowval[next[j]] = j;
-                nzval[next[j]] = -1.0;
-                next[j] += 1;
-            }
-        }
         let mut merged = false;
         for (k, &i) in rows.iter().enumerate() {
-            let r = &lp.rows[i];
-            let f = if flip(r.sense) { -1.0 } else { 1.0 };
-            let at = first + k;
-            for &(j, a) in &r.terms {
+            for &(j, a) in &lp.rows[i].terms {
                 let v = a * col[j] / row[i];
                 let p = next[j];
-                if p > colptr[j] && rowval[p - 1] == at {
+                if p > colptr[j] && rowval[p - 1] == k {
                     // The row lists the column again: one entry, summed in the row's order.
-                    nzval[p - 1] = (f * nzval[p - 1] + v) * f;
+                    nzval[p - 1] += v;
                     merged = true;
                 } else {
-                    rowval[p] = at;
-                    nzval[p] = f * v;
+                    rowval[p] = k;
+                    nzval[p] = v;
                     next[j] += 1;
                 }
             }
@@ -263,113 +275,6 @@ impl Csc {
     }
 }
 
-/// Clarabel through its own API: `min q.x` s.t. `A x + s = b`, `s` in the cones; `x >= 0` as the
-/// rows `-x_j <= 0` first, then the LP's rows (a `>=` row negated), each run of equalities a
-/// zero cone and each run of inequalities a nonnegative cone: the system good_lp built, without
-/// its per-row hash maps. Returns `x` and the duals (d objective / d rhs) in the scaled units.
-mod clarabel_direct {
-    use super::{Csc, LpOutcome, SolveError, Tuning};
-    use crate::model::{Lp, Sense};
-    use clarabel::algebra::CscMatrix;
-    use clarabel::solver::SupportedConeT::{self, NonnegativeConeT, ZeroConeT};
-    use clarabel::solver::{DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverStatus};
-
-    pub fn solve(
-        lp: &Lp,
-        q: &[f64],
-        col: &[f64],
-        row: &[f64],
-        tuning: Tuning,
-    ) -> Result<LpOutcome, SolveError> {
-        let n = lp.vars.len();
-        let csc = Csc::of(lp, col, row, |s| s == Sense::Ge, true);
-        let m = n + csc.rows.len();
-        let mut b = vec![0.0; m];
-        let mut cones: Vec<SupportedConeT<f64>> = vec![NonnegativeConeT(n)];
-        for (k, &i) in csc.rows.iter().enumerate() {
-            let r = &lp.rows[i];
-            b[n + k] = match r.sense {
-                Sense::Ge => -r.rhs / row[i],
-                _ => r.rhs / row[i],
-            };
-            let eq = r.sense == Sense::Eq;
-            match cones.last_mut() {
-                Some(ZeroConeT(c)) if eq => *c += 1,
-                Some(NonnegativeConeT(c)) if !eq => *c += 1,
-                _ => cones.push(if eq {
-                    ZeroConeT(1)
-                } else {
-                    NonnegativeConeT(1)
-                }),
-            }
-        }
-        let Csc {
-            rows,
-            colptr,
-            rowval,
-            nzval,
-        } = csc;
-        let a = CscMatrix::new(m, n, colptr, rowval, nzval);
-        let mut settings = DefaultSettingsBuilder::default();
-        // Tighter than Clarabel's 1e-8 defaults: `priority` holds a first-stage optimum.
-        settings
-            .verbose(std::env::var_os("CAPPLAN_SOLVER_LOG").is_some())
-            .tol_gap_rel(1e-9)
-            .tol_gap_abs(1e-9)
-            .tol_feas(1e-9);
-        if tuning.tight {
-            settings
-                .tol_gap_rel(1e-12)
-                .tol_gap_abs(1e-12)
-                .tol_feas(1e-12)
-                .max_iter(400)
-                .static_regularization_constant(1e-10)
-                .iterative_refinement_max_iter(40)
-                .iterative_refinement_reltol(1e-15)
-                .iterative_refinement_abstol(1e-15)
-                .equilibrate_max_iter(40);
-        }
-        let settings = settings
-            .build()
-            .map_err(|e| SolveError::Failed(format!("invalid Clarabel settings: {e}")))?;
-        let p = CscMatrix::zeros((n, n));
-        let mut solver = DefaultSolver::new(&p, q, &a, &b, &cones, settings)
-            .map_err(|e| SolveError::Failed(e.to_string()))?;
-        drop((a, b, p));
-        solver.solve();
-        let s = &solver.solution;
-        // As good_lp read the statuses.
-        let failed = |why: &str| Err(SolveError::Failed(why.to_string()));
-        match s.status {
-            SolverStatus::PrimalInfeasible | SolverStatus::AlmostPrimalInfeasible => {
-                return Err(SolveError::Infeasible)
-            }
-            SolverStatus::Solved
-            | SolverStatus::AlmostSolved
-            | SolverStatus::AlmostDualInfeasible
-            | SolverStatus::DualInfeasible => {}
-            SolverStatus::Unsolved => return failed("Unsolved"),
-            SolverStatus::MaxIterations => return failed("Max iterations reached"),
-            SolverStatus::MaxTime => return failed("Time limit reached"),
-            SolverStatus::NumericalError => return failed("Numerical error"),
-            SolverStatus::InsufficientProgress => return failed("No progress"),
-            SolverStatus::CallbackTerminated => return failed("Callback terminated"),
-        }
-        // d objective / d b is -z; a `>=` row's b is -rhs.
-        let mut duals = vec![0.0; lp.rows.len()];
-        for (k, &i) in rows.iter().enumerate() {
-            let z = s.z[n + k];
-            duals[i] = if lp.rows[i].sense == Sense::Ge { z } else { -z };
-        }
-        Ok(LpOutcome {
-            x: s.x.clone(),
-            duals: Some(duals),
-            note: super::clarabel_status::note(s),
-            objective: Some(s.obj_val),
-        })
-    }
-}
-
 /// Clp/CBC through coin_cbc's raw API, the matrix loaded column by column in one call (good_lp
 /// and coin_cbc's own model keep an ordered map per column, several times the LP's memory on
 /// coupled XL). Row duals: Cbc 2.10's C API (all that coin_cbc binds) has no row prices, but it
@@ -386,7 +291,7 @@ mod cbc_direct {
 
     pub fn solve(lp: &Lp, q: &[f64], col: &[f64], row: &[f64]) -> Result<LpOutcome, SolveError> {
         let n = lp.vars.len();
-        let csc = Csc::of(lp, col, row, |_| false, false);
+        let csc = Csc::of(lp, col, row);
         let k = csc.rows.len();
         let index_of = |v: usize| {
             c_int::try_from(v).map_err(|_| SolveError::Failed("the LP is too large for CBC".into()))
@@ -619,7 +524,6 @@ fn power_of_two(v: f64) -> f64 {
     }
 }
 
-#[cfg(any(feature = "highs", feature = "microlp"))]
 fn add_rows<M: SolverModel>(
     model: &mut M,
     lp: &Lp,
@@ -649,7 +553,6 @@ fn add_rows<M: SolverModel>(
         .collect()
 }
 
-#[cfg(any(feature = "highs", feature = "microlp"))]
 fn map_error(e: ResolutionError) -> SolveError {
     match e {
         ResolutionError::Infeasible => SolveError::Infeasible,
