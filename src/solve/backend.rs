@@ -87,23 +87,6 @@ pub fn solve_tuned(
         )
     };
     let sign = if maximise { -1.0 } else { 1.0 };
-
-    let mut vars = ProblemVariables::new();
-    let columns: Vec<Variable> = vars.add_vector(good_lp::variable().min(0.0), lp.vars.len());
-    let mut expr = Expression::with_capacity(lp.vars.len());
-    for (j, &c) in objective.iter().enumerate() {
-        if c != 0.0 {
-            expr.add_mul(sign * c * col_scale[j] / scale, columns[j]);
-        }
-    }
-    // CBC: a slack column per row, for the row duals (see `cbc_duals`).
-    #[cfg(feature = "cbc")]
-    let slacks = if solver == SolverChoice::Cbc {
-        cbc_duals::add_slacks(&mut vars, lp)
-    } else {
-        Vec::new()
-    };
-    let problem = vars.minimise(expr);
     let unscale = |mut out: LpOutcome| {
         out.x.iter_mut().zip(&col_scale).for_each(|(v, s)| *v *= s);
         if let Some(d) = out.duals.as_mut() {
@@ -113,6 +96,32 @@ pub fn solve_tuned(
         }
         out
     };
+    let q: Vec<f64> = objective
+        .iter()
+        .zip(&col_scale)
+        .map(|(&c, s)| if c != 0.0 { sign * c * s / scale } else { 0.0 })
+        .collect();
+    // CBC gets its matrix directly (column-major, from the LP's rows): good_lp's per-row
+    // expressions and coin_cbc's per-column maps took 1.23 GiB on coupled XL, 0.97 without them
+    // (benches/README.md, issue 15).
+    #[cfg(feature = "cbc")]
+    if solver == SolverChoice::Cbc {
+        let out = cbc_direct::solve(lp, &q, &col_scale, &row_scale)?;
+        return Ok(unscale(LpOutcome {
+            objective: out.objective.map(|o| sign * scale * o),
+            ..out
+        }));
+    }
+
+    let mut vars = ProblemVariables::new();
+    let columns: Vec<Variable> = vars.add_vector(good_lp::variable().min(0.0), lp.vars.len());
+    let mut expr = Expression::with_capacity(lp.vars.len());
+    for (j, &c) in q.iter().enumerate() {
+        if c != 0.0 {
+            expr.add_mul(c, columns[j]);
+        }
+    }
+    let problem = vars.minimise(expr);
     match solver {
         SolverChoice::Clarabel => {
             let mut model = problem.using(good_lp::clarabel);
@@ -137,7 +146,7 @@ pub fn solve_tuned(
             let refs = add_rows(&mut model, lp, &columns, &col_scale, &row_scale);
             let solution = model.solve().map_err(map_error)?;
             use clarabel_status::note;
-            let note = note(&solution);
+            let note = note(solution.inner());
             let reported = sign * scale * solution.inner().obj_val;
             let x = columns.iter().map(|&v| good_lp::Solution::value(&solution, v)).collect();
             let mut solution = solution;
@@ -184,33 +193,6 @@ pub fn solve_tuned(
                 objective: None,
             }))
         }
-        #[cfg(feature = "cbc")]
-        SolverChoice::Cbc => {
-            use good_lp::Solution;
-            let mut model = problem.using(good_lp::solvers::coin_cbc::coin_cbc);
-            if std::env::var_os("CAPPLAN_SOLVER_LOG").is_some() {
-                model.set_log_level(1);
-            }
-            cbc_duals::add_rows(&mut model, lp, &columns, &slacks, &col_scale, &row_scale);
-            let solution = model.solve().map_err(map_error)?;
-            let raw = solution.model();
-            if !raw.is_proven_optimal() {
-                return Err(SolveError::Failed(format!(
-                    "CBC stopped without proving the LP optimal (status {:?}, {:?})",
-                    raw.status(),
-                    raw.secondary_status()
-                )));
-            }
-            let x = columns.iter().map(|&v| solution.value(v)).collect();
-            let duals = cbc_duals::duals(raw.reduced_cost(), &slacks);
-            let reported = sign * scale * raw.obj_value();
-            Ok(unscale(LpOutcome {
-                x,
-                duals: Some(duals),
-                note: None,
-                objective: Some(reported),
-            }))
-        }
         #[allow(unreachable_patterns)]
         other => Err(SolveError::Failed(format!(
             "solver '{}' is not built into this binary: rebuild with `cargo build --release --features {}`",
@@ -220,78 +202,194 @@ pub fn solve_tuned(
     }
 }
 
-/// Row duals from CBC. Cbc 2.10's C API (all that coin_cbc binds) has no row prices, and good_lp
-/// gives none for CBC; it does have the columns' reduced costs `d_j = c_j - a_j . y`. So every row
-/// `a . x (sense) b` is passed as `a . x + s = b` with a slack column `s` of cost 0 and bounds that
-/// keep the sense (`<=`: s >= 0; `>=`: s <= 0; `=`: s = 0): the slack's reduced cost is `-y`.
-/// Clp's presolve folds such singleton columns back into row bounds, so they cost little.
+/// The LP's rows as CBC is given them: every row except the empty and redundant ones (their
+/// duals are 0), in the LP's order, scaled (`a * col[j] / row[i]`), column by column, a column
+/// listed twice in a row summed into one entry.
 #[cfg(feature = "cbc")]
-mod cbc_duals {
-    use crate::model::{Lp, Sense};
-    use good_lp::{Expression, ProblemVariables, SolverModel, Variable};
+struct Csc {
+    /// LP row index of each passed row.
+    rows: Vec<usize>,
+    colptr: Vec<usize>,
+    rowval: Vec<usize>,
+    nzval: Vec<f64>,
+}
 
-    /// One slack per row that is passed to the solver (None for the rows `add_rows` leaves out),
-    /// with its column number in the solver model.
-    pub fn add_slacks(vars: &mut ProblemVariables, lp: &Lp) -> Vec<Option<(Variable, usize)>> {
-        let first = vars.len();
-        let mut k = 0;
-        lp.rows
-            .iter()
-            .map(|row| {
-                if row.terms.is_empty() || lp.is_redundant(row) {
-                    return None;
-                }
-                let def = match row.sense {
-                    Sense::Le => good_lp::variable().min(0.0),
-                    Sense::Ge => good_lp::variable().max(0.0),
-                    Sense::Eq => good_lp::variable().min(0.0).max(0.0),
-                };
-                k += 1;
-                Some((vars.add(def), first + k - 1))
-            })
-            .collect()
-    }
-
-    /// The rows as equalities with their slacks, scaled as in `super::add_rows`.
-    pub fn add_rows<M: SolverModel>(
-        model: &mut M,
-        lp: &Lp,
-        columns: &[Variable],
-        slacks: &[Option<(Variable, usize)>],
-        col_scale: &[f64],
-        row_scale: &[f64],
-    ) {
-        for ((row, &r), slack) in lp.rows.iter().zip(row_scale).zip(slacks) {
-            let Some((s, _)) = slack else { continue };
-            let mut e = Expression::with_capacity(row.terms.len() + 1);
-            for &(j, a) in &row.terms {
-                e.add_mul(a * col_scale[j] / r, columns[j]);
+#[cfg(feature = "cbc")]
+impl Csc {
+    fn of(lp: &Lp, col: &[f64], row: &[f64]) -> Csc {
+        let n = lp.vars.len();
+        let rows: Vec<usize> = (0..lp.rows.len())
+            .filter(|&i| !lp.rows[i].terms.is_empty() && !lp.is_redundant(&lp.rows[i]))
+            .collect();
+        let mut colptr = vec![0usize; n + 1];
+        for &i in &rows {
+            for &(j, _) in &lp.rows[i].terms {
+                colptr[j + 1] += 1;
             }
-            e.add_mul(1.0, *s);
-            model.add_constraint(e.eq(row.rhs / r));
+        }
+        for j in 0..n {
+            colptr[j + 1] += colptr[j];
+        }
+        let nnz = colptr[n];
+        let mut next = colptr[..n].to_vec();
+        let mut rowval = vec![0usize; nnz];
+        let mut nzval = vec![0.0f64; nnz];
+        let mut merged = false;
+        for (k, &i) in rows.iter().enumerate() {
+            for &(j, a) in &lp.rows[i].terms {
+                let v = a * col[j] / row[i];
+                let p = next[j];
+                if p > colptr[j] && rowval[p - 1] == k {
+                    // The row lists the column again: one entry, summed in the row's order.
+                    nzval[p - 1] += v;
+                    merged = true;
+                } else {
+                    rowval[p] = k;
+                    nzval[p] = v;
+                    next[j] += 1;
+                }
+            }
+        }
+        if merged {
+            // Close the gaps the merged entries left.
+            let mut w = 0;
+            for j in 0..n {
+                let (s, e) = (colptr[j], next[j]);
+                colptr[j] = w;
+                for p in s..e {
+                    rowval[w] = rowval[p];
+                    nzval[w] = nzval[p];
+                    w += 1;
+                }
+            }
+            colptr[n] = w;
+            rowval.truncate(w);
+            nzval.truncate(w);
+        }
+        Csc {
+            rows,
+            colptr,
+            rowval,
+            nzval,
         }
     }
+}
 
-    /// `y_i = -d(s_i)`: d objective / d rhs of each row (0 for a row left out).
-    pub fn duals(reduced_cost: &[f64], slacks: &[Option<(Variable, usize)>]) -> Vec<f64> {
-        slacks
-            .iter()
-            .map(|s| s.map(|(_, j)| -reduced_cost[j]).unwrap_or(0.0))
-            .collect()
+/// Clp/CBC through coin_cbc's raw API, the matrix loaded column by column in one call (good_lp
+/// and coin_cbc's own model keep an ordered map per column, several times the LP's memory on
+/// coupled XL). Row duals: Cbc 2.10's C API (all that coin_cbc binds) has no row prices, but it
+/// has the columns' reduced costs `d_j = c_j - a_j . y`. So every row `a . x (sense) b` is passed
+/// as `a . x + s = b` with a slack column `s` of cost 0 and bounds that keep the sense (`<=`:
+/// s >= 0; `>=`: s <= 0; `=`: s = 0): the slack's reduced cost is `-y`. Clp's presolve folds such
+/// singleton columns back into row bounds, so they cost little.
+#[cfg(feature = "cbc")]
+mod cbc_direct {
+    use super::{Csc, LpOutcome, SolveError};
+    use crate::model::{Lp, Sense};
+    use coin_cbc::raw::{Model, Sense as CbcSense};
+    use std::os::raw::c_int;
+
+    pub fn solve(lp: &Lp, q: &[f64], col: &[f64], row: &[f64]) -> Result<LpOutcome, SolveError> {
+        let n = lp.vars.len();
+        let csc = Csc::of(lp, col, row);
+        let k = csc.rows.len();
+        let index_of = |v: usize| {
+            c_int::try_from(v).map_err(|_| SolveError::Failed("the LP is too large for CBC".into()))
+        };
+        let nnz = csc.colptr[n] + k;
+        let mut start: Vec<c_int> = Vec::with_capacity(n + k + 1);
+        for &p in &csc.colptr {
+            start.push(index_of(p)?);
+        }
+        let mut index: Vec<c_int> = Vec::with_capacity(nnz);
+        for &r in &csc.rowval {
+            index.push(index_of(r)?);
+        }
+        let Csc {
+            rows, mut nzval, ..
+        } = csc;
+        nzval.reserve_exact(k);
+        // The slack columns, one entry each.
+        let mut lower = vec![0.0; n + k];
+        let mut upper = vec![f64::INFINITY; n + k];
+        let mut rhs = Vec::with_capacity(k);
+        for (s, &i) in rows.iter().enumerate() {
+            index.push(index_of(s)?);
+            nzval.push(1.0);
+            start.push(start[n + s] + 1);
+            let r = &lp.rows[i];
+            match r.sense {
+                Sense::Le => {}
+                Sense::Ge => {
+                    lower[n + s] = f64::NEG_INFINITY;
+                    upper[n + s] = 0.0;
+                }
+                Sense::Eq => upper[n + s] = 0.0,
+            }
+            rhs.push(r.rhs / row[i]);
+        }
+        let mut obj = q.to_vec();
+        obj.resize(n + k, 0.0);
+        let mut model = Model::new();
+        model.load_problem(
+            n + k,
+            k,
+            &start,
+            &index,
+            &nzval,
+            Some(&lower),
+            Some(&upper),
+            Some(&obj),
+            Some(&rhs),
+            Some(&rhs),
+        );
+        drop((start, index, nzval, lower, upper, obj, rhs));
+        model.set_obj_sense(CbcSense::Minimize);
+        model.set_log_level(if std::env::var_os("CAPPLAN_SOLVER_LOG").is_some() {
+            1
+        } else {
+            0
+        });
+        model.solve();
+        // As good_lp read the statuses.
+        if model.is_continuous_unbounded() {
+            return Err(SolveError::Failed(
+                "the LP is unbounded (a cost is negative?)".into(),
+            ));
+        }
+        if model.is_proven_infeasible() {
+            return Err(SolveError::Infeasible);
+        }
+        if !model.is_proven_optimal() {
+            return Err(SolveError::Failed(format!(
+                "CBC stopped without proving the LP optimal (status {:?}, {:?})",
+                model.status(),
+                model.secondary_status()
+            )));
+        }
+        let d = model.reduced_cost();
+        let mut duals = vec![0.0; lp.rows.len()];
+        for (s, &i) in rows.iter().enumerate() {
+            duals[i] = -d[n + s];
+        }
+        Ok(LpOutcome {
+            x: model.col_solution()[..n].to_vec(),
+            duals: Some(duals),
+            note: None,
+            objective: Some(model.obj_value()),
+        })
     }
 }
 
 mod clarabel_status {
-    use clarabel::solver::SolverStatus;
-    use good_lp::solvers::clarabel::ClarabelSolution;
+    use clarabel::solver::{DefaultSolution, SolverStatus};
 
     /// Accuracy that still counts as an optimum, relative (objective gap and residuals).
     const ACCEPTABLE: f64 = 1e-7;
 
     /// Clarabel's "almost" statuses are accepted by good_lp; say so in the report when the
     /// optimum reached is less accurate than `ACCEPTABLE`.
-    pub fn note(solution: &ClarabelSolution) -> Option<String> {
-        let s = solution.inner();
+    pub fn note(s: &DefaultSolution<f64>) -> Option<String> {
         let gap = (s.obj_val - s.obj_val_dual).abs() / s.obj_val.abs().max(1.0);
         match s.status {
             SolverStatus::Solved => None,

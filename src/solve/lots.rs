@@ -415,7 +415,14 @@ impl Search<'_> {
             .map(|v| (v - WHOLE).ceil().max(0.0))
             .collect();
         for mut lots in [nearest, down, up] {
-            if !self.may_solve(self.root_value) {
+            // Until a whole plan is found, the time limit does not stop the roundings (at most
+            // three solves): on XL under load the relaxation alone took longer than the limit,
+            // and the plan then failed with no whole plan at all.
+            let stop = match self.best {
+                None => self.nodes >= self.limits.nodes,
+                Some(_) => !self.may_solve(self.root_value),
+            };
+            if stop {
                 break;
             }
             repair(self.lp, self.integer, x, &mut lots);
