@@ -102,14 +102,15 @@ fn infeasible(sc: &Scenario, index: u64, solver: SolverChoice) -> SampleOutcome 
 
 /// The plan's whole reservation lots, by column: a reservation is signed ahead, like a contract,
 /// so every sample holds the plan's lots as signed and re-plans only the allocation (each sample
-/// is then an LP, and warm-startable). Empty when the scenario has no whole-lot columns. `plan`:
+/// is then an LP, and warm-startable); under `lots = continuous` too. Empty without reservations. `plan`:
 /// the plan's column values when the caller has solved it (`Solution::values`), else it is solved.
 pub fn signed_lots(
     base: &Model,
     plan: Option<&[f64]>,
     solver: SolverChoice,
 ) -> Result<Vec<(Var, f64)>, SolveError> {
-    if base.lp.integer.is_empty() {
+    let columns = solve::lots::lot_columns(&base.lp);
+    if columns.is_empty() {
         return Ok(Vec::new());
     }
     let solved;
@@ -120,25 +121,32 @@ pub fn signed_lots(
             &solved.outcome.x
         }
     };
-    Ok(base
-        .lp
-        .integer
-        .iter()
-        .map(|&j| (base.lp.vars[j], x[j].round()))
+    // Whole lots (`lots = integer`) as the plan reports them; continuous ones as solved.
+    let whole = !base.lp.integer.is_empty();
+    Ok(columns
+        .into_iter()
+        .map(|j| {
+            let v = x[j].max(0.0);
+            (base.lp.vars[j], if whole { v.round() } else { v })
+        })
         .collect())
 }
 
 /// Fixes each of `m`'s lot columns at its value in `lots` (a `LotFix` row, as the plan's own) and
-/// drops their integrality: the model becomes an LP.
+/// drops their integrality: the model becomes an LP. Nothing to hold (no lot columns): unchanged.
 pub fn hold_lots(m: &mut Model, lots: &[(Var, f64)]) {
-    for j in std::mem::take(&mut m.lp.integer) {
+    if lots.is_empty() {
+        return;
+    }
+    m.lp.integer.clear();
+    for j in solve::lots::lot_columns(&m.lp) {
         let var = m.lp.vars[j];
         let value = lots
             .iter()
             .find(|(v, _)| *v == var)
             .map_or(0.0, |&(_, x)| x);
         let Var::Lots { option, start } = var else {
-            unreachable!("only lot columns are whole")
+            unreachable!("lot_columns lists only lot columns")
         };
         m.lp.add_row(
             RowName::LotFix { option, start },

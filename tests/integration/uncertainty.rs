@@ -390,7 +390,7 @@ fn warm_started_sweeps_agree_with_cold_solves() {
         return;
     }
     // The reference reserves whole lots; samples hold the plan's lots (an LP each), so they are
-    // warm-started too. With continuous lots the plan's fractional lots are re-planned per sample.
+    // warm-started too; with continuous lots they hold the plan's fractional lots.
     let reference = capplan::load(&super::util::repo().join("inputs/openai-2025")).unwrap();
     let mut continuous = reference.clone();
     continuous.lots = capplan::scenario::Lots::Continuous;
@@ -425,8 +425,16 @@ fn warm_started_sweeps_agree_with_cold_solves() {
 /// the lots per sample would instead cost `min_L c(L, D)` in each month.)
 #[test]
 fn simulate_holds_the_plans_signed_lots() {
-    let sc = load("racks");
-    for warm in [false, true] {
+    let whole = load("racks");
+    // Under `lots = continuous` the plan's lots are 5 and 5 as well (100 units exactly), held alike.
+    let mut continuous = whole.clone();
+    continuous.lots = capplan::scenario::Lots::Continuous;
+    for (sc, warm) in [
+        (&whole, false),
+        (&whole, true),
+        (&continuous, false),
+        (&continuous, true),
+    ] {
         let (outcomes, _) = simulate::outcomes(
             &sc,
             None,
@@ -441,7 +449,7 @@ fn simulate_holds_the_plans_signed_lots() {
         assert_eq!(outcomes.len(), 10);
         let mut replanned_differs = false;
         for o in &outcomes {
-            let d = |t| rack_demand(&sc, o.index, t);
+            let d = |t| rack_demand(sc, o.index, t);
             let held = 20.0 * d(0) + rack_month(5.0, d(1)) + rack_month(5.0, d(2));
             let got = o
                 .cost_pv_usd
