@@ -81,10 +81,16 @@ pub fn outcome(sc: &Scenario, m: &Model, index: u64, x: &[f64]) -> SampleOutcome
     }
 }
 
-/// An infeasible sample: the least hard shortfall per workload stands for its unmet demand.
-fn infeasible(sc: &Scenario, index: u64, solver: SolverChoice) -> SampleOutcome {
+/// An infeasible sample: the least hard shortfall per workload, with the plan's `lots` held as in
+/// the sample, stands for its unmet demand.
+fn infeasible(
+    sc: &Scenario,
+    lots: &[(Var, f64)],
+    index: u64,
+    solver: SolverChoice,
+) -> SampleOutcome {
     let mut unmet = vec![0.0; sc.workloads.len()];
-    if let Ok(short) = solve::diagnose::demand_shortfalls(sc, solver) {
+    if let Ok(short) = solve::diagnose::demand_shortfalls_with(sc, solver, |m| hold_lots(m, lots)) {
         for s in short {
             unmet[s.workload.0] += s.short;
         }
@@ -169,7 +175,7 @@ fn cold(
     hold_lots(&mut m, lots);
     match solve::solve_model(&mut m, solver) {
         Ok(solved) => Ok(outcome(&s, &m, index, &solved.outcome.x)),
-        Err(SolveError::Infeasible) => Ok(infeasible(&s, index, solver)),
+        Err(SolveError::Infeasible) => Ok(infeasible(&s, lots, index, solver)),
         Err(e) => Err(e),
     }
 }
@@ -262,6 +268,7 @@ pub fn outcomes(
                 Method::WarmHighs => warm_chain(
                     sc,
                     &base,
+                    &lots,
                     bases.as_ref().expect("bases"),
                     seed,
                     a,
@@ -385,6 +392,7 @@ fn base_bases(_: &Model) -> Result<Bases, SolveError> {
 fn warm_chain(
     sc: &Scenario,
     base: &Model,
+    lots: &[(Var, f64)],
     bases: &Bases,
     seed: u64,
     a: u64,
@@ -405,7 +413,7 @@ fn warm_chain(
         let solved = chain.solve(&demand_rhs(base, &s));
         let r = match solved {
             Ok(x) => outcome(&s, base, i, &x[..base.lp.vars.len()]),
-            Err(SolveError::Infeasible) => infeasible(&s, i, solver),
+            Err(SolveError::Infeasible) => infeasible(&s, lots, i, solver),
             Err(e) => return Err(e),
         };
         out.push(r);
@@ -419,6 +427,7 @@ fn warm_chain(
 fn warm_chain(
     _: &Scenario,
     _: &Model,
+    _: &[(Var, f64)],
     _: &Bases,
     _: u64,
     _: u64,

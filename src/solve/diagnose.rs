@@ -22,7 +22,18 @@ pub fn demand_shortfalls(
     sc: &Scenario,
     solver: SolverChoice,
 ) -> Result<Vec<DemandShortfall>, SolveError> {
-    let m = model::build(sc, true);
+    demand_shortfalls_with(sc, solver, |_| {})
+}
+
+/// As [`demand_shortfalls`], the elastic model changed by `adjust` first (`simulate` holds the
+/// plan's signed lots in it, as in the sample it explains).
+pub fn demand_shortfalls_with(
+    sc: &Scenario,
+    solver: SolverChoice,
+    adjust: impl FnOnce(&mut model::Model),
+) -> Result<Vec<DemandShortfall>, SolveError> {
+    let mut m = model::build(sc, true);
+    adjust(&mut m);
     // Only hard demand left unserved costs anything; everything else is free to make room.
     let weights: Vec<f64> =
         m.lp.vars

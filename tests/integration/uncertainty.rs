@@ -472,3 +472,55 @@ fn simulate_holds_the_plans_signed_lots() {
         );
     }
 }
+
+/// racks_capped (README): on demand capped at 50, the plan's 5 + 5 lots held. A sample above 150
+/// units in February or March is infeasible, and its unmet demand is what the held lots leave,
+/// `(D_2 - 150)+ + (D_3 - 150)+`, not the 0 that re-planned (unlimited) lots would leave.
+#[test]
+fn an_infeasible_sample_is_explained_with_the_plans_lots_held() {
+    let sc = load("racks_capped");
+    let n = 40;
+    let mut infeasible = 0;
+    for warm in [false, true] {
+        let (outcomes, _) = simulate::outcomes(
+            &sc,
+            None,
+            1,
+            n,
+            SolverChoice::Clarabel,
+            warm,
+            true,
+            Shard::ALL,
+        )
+        .unwrap();
+        infeasible = 0;
+        for o in &outcomes {
+            let d = |t| rack_demand(&sc, o.index, t);
+            assert_eq!(d(0), 40.0, "January is not sampled");
+            let over = (d(1) - 150.0).max(0.0) + (d(2) - 150.0).max(0.0);
+            if over > 0.0 {
+                infeasible += 1;
+                assert_eq!(o.cost_pv_usd, None, "sample {}", o.index);
+                assert!(
+                    close(o.unmet_units[0], over, 1e-6),
+                    "sample {}: unmet {} vs hand {over}",
+                    o.index,
+                    o.unmet_units[0]
+                );
+            } else {
+                let held =
+                    800.0 + 3000.0 + 20.0 * ((d(1) - 100.0).max(0.0) + (d(2) - 100.0).max(0.0));
+                let got = o.cost_pv_usd.expect("within the held capacity");
+                assert!(
+                    close(got, held, 1e-7),
+                    "sample {}: {got} vs hand {held}",
+                    o.index
+                );
+            }
+        }
+    }
+    assert!(
+        infeasible > 0,
+        "the draws must include a sample above 150 units"
+    );
+}
