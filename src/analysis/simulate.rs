@@ -315,19 +315,11 @@ struct Chain {
 impl Chain {
     fn new(base: &Model) -> Chain {
         use crate::solve::warm::WarmLp;
-        let mut weights = vec![0.0; base.lp.vars.len()];
-        for &(j, a) in &base.lp.priority {
-            weights[j] += a;
-        }
+        let weights = crate::solve::priority_weights(base.lp.vars.len(), &base.lp.priority);
         let stage1 = (!base.lp.priority.is_empty()).then(|| WarmLp::new(&base.lp, &weights, true));
         let mut lp2 = base.lp.clone();
         let hold_row = stage1.as_ref().map(|_| {
-            let terms = weights
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| **a != 0.0)
-                .map(|(j, a)| (j, *a))
-                .collect();
+            let terms = crate::solve::nonzero_terms(&weights);
             lp2.add_row(RowName::PriorityHold, terms, crate::model::Sense::Ge, 0.0);
             lp2.rows.len() - 1
         });

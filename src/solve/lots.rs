@@ -72,12 +72,7 @@ pub fn solve_whole(
             let stage0 = search(lp, integer, 1e-9, limits, solver);
             lp.cost = cost.clone();
             let least = stage0?.value.max(0.0);
-            let terms: Vec<(usize, f64)> = penalty
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c != 0.0)
-                .map(|(j, c)| (j, *c))
-                .collect();
+            let terms = super::nonzero_terms(&penalty);
             let rhs = least + PRIORITY_HOLD_TOLERANCES[0] * least.abs().max(1.0);
             lp.add_row(RowName::UnmetHold, terms, Sense::Le, rhs);
         }
@@ -86,23 +81,19 @@ pub fn solve_whole(
             let found = search(lp, integer, mip_gap, limits, solver)?;
             return finish(lp, integer, found, Some(0.0), solver);
         }
-        let mut weights = vec![0.0; lp.vars.len()];
-        for &(j, a) in &priority {
-            weights[j] += a;
-        }
+        let weights = super::priority_weights(lp.vars.len(), &priority);
         // Stage 1, exact (a looser amount would let stage 2 undercut the true optimum).
         lp.cost = weights.iter().map(|w| -w).collect();
         let stage1 = search(lp, integer, 1e-9, limits, solver);
         lp.cost = cost.clone();
         let stage1 = stage1?;
         let best = -stage1.value;
-        let terms: Vec<(usize, f64)> = weights
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| **a != 0.0)
-            .map(|(j, a)| (j, *a))
-            .collect();
-        lp.add_row(RowName::PriorityHold, terms, Sense::Ge, 0.0);
+        lp.add_row(
+            RowName::PriorityHold,
+            super::nonzero_terms(&weights),
+            Sense::Ge,
+            0.0,
+        );
         priority_served = Some(best);
         let hold_row = lp.rows.len() - 1;
         let mut last = SolveError::Infeasible;

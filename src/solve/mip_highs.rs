@@ -63,10 +63,7 @@ pub fn solve_whole(lp: &mut Lp, integer: &[usize], mip_gap: f64) -> Result<Solve
         return finish(lp, integer, mip, Some(0.0), notes);
     }
     // Stage 1: the most demand units on the priority providers (minimising their negative).
-    let mut weights = vec![0.0; lp.vars.len()];
-    for &(j, a) in &priority {
-        weights[j] += a;
-    }
+    let weights = super::priority_weights(lp.vars.len(), &priority);
     let negated: Vec<f64> = weights.iter().map(|w| -w).collect();
     let stage1 = solve_mip(lp, &negated, integer, STAGE_GAP, time)?;
     if !stage1.finished {

@@ -289,18 +289,12 @@ fn solve_block(lp: &mut crate::model::Lp, solver: SolverChoice) -> Result<Solved
                 bound_usd: None,
             });
         }
-        let mut weights = vec![0.0; lp.vars.len()];
-        for &(j, a) in &lp.priority {
-            weights[j] += a;
-        }
+        let weights = priority_weights(lp.vars.len(), &lp.priority);
         let (stage1, tol) = solve_held(lp, &weights, true, solver, STAGE1_OPTIMALITY, set)?;
         loosest = loosest.max(tol);
         return finish(lp, weights, stage1, cost, solver, loosest);
     }
-    let mut weights = vec![0.0; lp.vars.len()];
-    for &(j, a) in &lp.priority {
-        weights[j] += a;
-    }
+    let weights = priority_weights(lp.vars.len(), &lp.priority);
     // Proven to STAGE1_OPTIMALITY: a first stage short of its maximum loosens the hold.
     let stage1 = verify::solve_checked_to(lp, &weights, true, solver, STAGE1_OPTIMALITY)?;
     finish(lp, weights, stage1, cost, solver, loosest)
@@ -395,7 +389,18 @@ fn dot(a: &[f64], x: &[f64]) -> f64 {
     a.iter().zip(x).map(|(a, x)| a * x).sum()
 }
 
-fn nonzero_terms(a: &[f64]) -> Vec<(usize, f64)> {
+/// The priority rule's terms as one weight per column (a column listed twice is summed): the
+/// objective of stage 1, and of the hold row on it.
+pub(crate) fn priority_weights(n: usize, priority: &[(usize, f64)]) -> Vec<f64> {
+    let mut weights = vec![0.0; n];
+    for &(j, a) in priority {
+        weights[j] += a;
+    }
+    weights
+}
+
+/// A dense vector's nonzero entries, as row terms.
+pub(crate) fn nonzero_terms(a: &[f64]) -> Vec<(usize, f64)> {
     a.iter()
         .enumerate()
         .filter(|(_, a)| **a != 0.0)

@@ -448,13 +448,7 @@ fn hand_optimum_failures(solver: SolverChoice) -> Vec<String> {
 
 #[test]
 fn every_fixture_matches_its_hand_computed_optimum() {
-    let failures = hand_optimum_failures(SolverChoice::Clarabel);
-    assert!(
-        failures.is_empty(),
-        "{} problem(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none(hand_optimum_failures(SolverChoice::Clarabel));
 }
 
 /// The optional CBC backend (`--features cbc`) against the same hand optima, every check and the
@@ -465,7 +459,10 @@ fn every_fixture_matches_its_hand_computed_optimum_with_cbc() {
         eprintln!("cbc is not built: nothing to check (build with --features cbc)");
         return;
     }
-    let failures = hand_optimum_failures(SolverChoice::Cbc);
+    assert_none(hand_optimum_failures(SolverChoice::Cbc));
+}
+
+fn assert_none(failures: Vec<String>) {
     assert!(
         failures.is_empty(),
         "{} problem(s):\n{}",
