@@ -2,16 +2,18 @@
 //! from the base only in demand (the right-hand sides of the demand rows and the share of demand
 //! rules refer to), so the model's structure is built once and only the demand is changed.
 //!
-//! How samples are solved: with the `highs` feature, one HiGHS model per chunk of samples is kept
-//! loaded and re-solved by dual simplex from the previous basis after changing the demand row bounds
-//! (a warm start); without it, each sample is solved cold by Clarabel (interior point, which cannot
-//! be warm-started) and the command says so.
+//! How samples are solved: one model per chunk of samples is kept loaded and re-solved by dual
+//! simplex from the previous sample's basis after the demand row bounds change (a warm start):
+//! HiGHS's with the `highs` feature, else capplan's own (`solve::dual_simplex`), whose every
+//! result passes the optimality check or the sample is solved cold. `--cold` solves each sample
+//! from scratch, as `plan` would; so does a model whose priority guard has a stage 0.
 
 use super::risk::{self, Risk, SampleOutcome};
 use super::sample;
 use super::shard::Shard;
 use crate::model::{self, Model, RowName, Var};
 use crate::scenario::Scenario;
+use crate::solve::dual_simplex::DualSimplex;
 use crate::solve::{self, SolveError, SolverChoice};
 use rayon::prelude::*;
 
@@ -20,20 +22,22 @@ use rayon::prelude::*;
 pub enum Method {
     /// Each sample built and solved from scratch.
     Cold,
-    /// HiGHS dual simplex warm-started from the previous sample's basis.
+    /// HiGHS dual simplex, warm-started from the previous sample's basis.
     WarmHighs,
+    /// capplan's dual simplex, warm-started from the previous sample's basis; `cold` samples
+    /// failed the optimality check (or the simplex) and were solved cold instead.
+    WarmRust { cold: u64 },
 }
 
 impl Method {
     pub fn describe(self, solver: SolverChoice) -> String {
         match self {
-            Method::Cold if cfg!(feature = "highs") => format!("each sample solved cold ({})", solver.label()),
-            Method::Cold => format!(
-                "each sample solved cold ({}): this build has no HiGHS, whose warm starts make sweeps several times \
-                 faster; build with --features highs",
-                solver.label()
-            ),
+            Method::Cold => format!("each sample solved cold ({})", solver.label()),
             Method::WarmHighs => "HiGHS dual simplex, warm-started from the previous sample's basis".into(),
+            Method::WarmRust { cold } => format!(
+                "dual simplex warm-started from the previous sample's basis, every sample checked ({cold} solved \
+                 cold after a failed check)"
+            ),
         }
     }
 }
@@ -238,15 +242,15 @@ pub fn outcomes(
     // The plan's lots are signed: every sample (and the warm chain's model) holds them.
     let lots = signed_lots(&base, plan, solver)?;
     hold_lots(&mut base, &lots);
-    let method = if warm && cfg!(feature = "highs") {
-        Method::WarmHighs
+    // A priority guard's stage 0 (least unmet demand first) is not part of a warm chain.
+    let stage0 = base.lp.guard
+        && solve::unmet_penalty(&base.lp, &base.lp.cost)
+            .iter()
+            .any(|&c| c > 0.0);
+    let start = if !warm || stage0 {
+        Start::Cold
     } else {
-        Method::Cold
-    };
-    let bases = if method == Method::WarmHighs {
-        Some(base_bases(&base)?)
-    } else {
-        None
+        warm_start(&base)
     };
     let chunks: Vec<(u64, u64)> = (0..samples)
         .step_by(CHUNK as usize)
@@ -254,32 +258,34 @@ pub fn outcomes(
         .filter(|&(a, _)| shard.owns(a / CHUNK))
         .collect();
     let bar = super::progress(chunks.iter().map(|(a, b)| b - a).sum(), "simulating", quiet);
+    let fallbacks = std::sync::atomic::AtomicU64::new(0);
     let results: Vec<Result<Vec<SampleOutcome>, SolveError>> = chunks
         .par_iter()
-        .map(|&(a, b)| {
-            let out = match method {
-                Method::Cold => (a..b)
-                    .map(|i| {
-                        let r = cold(sc, &lots, i, seed, solver);
-                        bar.inc(1);
-                        r
-                    })
-                    .collect(),
-                Method::WarmHighs => warm_chain(
-                    sc,
-                    &base,
-                    &lots,
-                    bases.as_ref().expect("bases"),
-                    seed,
-                    a,
-                    b,
-                    &bar,
-                    solver,
-                ),
-            };
-            out
+        .map(|&(a, b)| match &start {
+            Start::Cold => (a..b)
+                .map(|i| {
+                    let r = cold(sc, &lots, i, seed, solver);
+                    bar.inc(1);
+                    r
+                })
+                .collect(),
+            #[cfg(feature = "highs")]
+            Start::Highs(bases) => warm_chain(sc, &base, &lots, bases, seed, a, b, &bar, solver),
+            Start::Rust(chain) => {
+                let (out, cold) = rust_chain(sc, &base, &lots, chain, seed, a, b, &bar, solver)?;
+                fallbacks.fetch_add(cold, std::sync::atomic::Ordering::Relaxed);
+                Ok(out)
+            }
         })
         .collect();
+    let method = match start {
+        Start::Cold => Method::Cold,
+        #[cfg(feature = "highs")]
+        Start::Highs(_) => Method::WarmHighs,
+        Start::Rust(_) => Method::WarmRust {
+            cold: fallbacks.into_inner(),
+        },
+    };
     bar.finish_and_clear();
     let mut outcomes = Vec::with_capacity(samples as usize);
     for r in results {
@@ -302,28 +308,92 @@ pub fn demand_rhs(m: &Model, s: &Scenario) -> Vec<(usize, f64)> {
         .collect()
 }
 
-/// The warm models of a chain: stage 1 (only with `first_on` priority) and stage 2.
-#[cfg(feature = "highs")]
-struct Chain {
-    weights: Vec<f64>,
-    stage1: Option<crate::solve::warm::WarmLp>,
-    stage2: crate::solve::warm::WarmLp,
-    hold_row: Option<usize>,
+/// A loaded LP re-solved after some right-hand sides move.
+trait WarmSolver {
+    fn set_rhs(&mut self, rows: &[(usize, f64)]);
+    fn solve(&mut self) -> Result<Vec<f64>, SolveError>;
 }
 
 #[cfg(feature = "highs")]
-impl Chain {
-    fn new(base: &Model) -> Chain {
-        use crate::solve::warm::WarmLp;
+impl WarmSolver for crate::solve::warm::WarmLp {
+    fn set_rhs(&mut self, rows: &[(usize, f64)]) {
+        crate::solve::warm::WarmLp::set_rhs(self, rows)
+    }
+
+    fn solve(&mut self) -> Result<Vec<f64>, SolveError> {
+        crate::solve::warm::WarmLp::solve(self)
+    }
+}
+
+/// capplan's dual simplex with the LP it solves, so that every result goes through the
+/// optimality check (`verify::check_to`) before it is used.
+#[derive(Clone)]
+struct Checked {
+    lp: crate::model::Lp,
+    objective: Vec<f64>,
+    maximise: bool,
+    optimality: f64,
+    simplex: DualSimplex,
+}
+
+impl Checked {
+    fn new(lp: &crate::model::Lp, objective: &[f64], maximise: bool, optimality: f64) -> Checked {
+        Checked {
+            lp: lp.clone(),
+            objective: objective.to_vec(),
+            maximise,
+            optimality,
+            simplex: DualSimplex::new(lp, objective, maximise),
+        }
+    }
+}
+
+impl WarmSolver for Checked {
+    fn set_rhs(&mut self, rows: &[(usize, f64)]) {
+        for &(i, rhs) in rows {
+            self.lp.rows[i].rhs = rhs;
+        }
+        self.simplex.set_rhs(rows);
+    }
+
+    fn solve(&mut self) -> Result<Vec<f64>, SolveError> {
+        let out = self.simplex.solve(&self.objective)?;
+        let verdict = crate::solve::verify::check_to(
+            &self.lp,
+            &self.objective,
+            self.maximise,
+            &out,
+            self.optimality,
+        );
+        match verdict.problem {
+            None => Ok(verdict.x),
+            Some(problem) => Err(SolveError::Failed(problem)),
+        }
+    }
+}
+
+/// The warm models of a chain: stage 1 (only with `first_on` priority) and stage 2.
+#[derive(Clone)]
+struct Chain<W> {
+    weights: Vec<f64>,
+    stage1: Option<W>,
+    stage2: W,
+    hold_row: Option<usize>,
+}
+
+impl<W: WarmSolver> Chain<W> {
+    /// `load(lp, objective, maximise, optimality)` loads one stage.
+    fn new(base: &Model, load: impl Fn(&crate::model::Lp, &[f64], bool, f64) -> W) -> Chain<W> {
         let weights = crate::solve::priority_weights(base.lp.vars.len(), &base.lp.priority);
-        let stage1 = (!base.lp.priority.is_empty()).then(|| WarmLp::new(&base.lp, &weights, true));
+        let stage1 = (!base.lp.priority.is_empty())
+            .then(|| load(&base.lp, &weights, true, solve::STAGE1_OPTIMALITY));
         let mut lp2 = base.lp.clone();
         let hold_row = stage1.as_ref().map(|_| {
             let terms = crate::solve::nonzero_terms(&weights);
             lp2.add_row(RowName::PriorityHold, terms, crate::model::Sense::Ge, 0.0);
             lp2.rows.len() - 1
         });
-        let stage2 = WarmLp::new(&lp2, &lp2.cost, false);
+        let stage2 = load(&lp2, &lp2.cost, false, solve::verify::OPTIMALITY_TOL);
         Chain {
             weights,
             stage1,
@@ -350,33 +420,48 @@ impl Chain {
     }
 }
 
-/// Optimal bases at the base demand, for every chain to start from.
-#[cfg(feature = "highs")]
-type Bases = (Option<crate::solve::warm::Basis>, crate::solve::warm::Basis);
-#[cfg(not(feature = "highs"))]
-type Bases = ();
-
-#[cfg(feature = "highs")]
-fn base_bases(base: &Model) -> Result<Bases, SolveError> {
-    let mut chain = Chain::new(base);
-    let rhs: Vec<(usize, f64)> = base
-        .lp
+/// The base demand's rows and right-hand sides, where every chain starts.
+fn base_rhs(base: &Model) -> Vec<(usize, f64)> {
+    base.lp
         .rows
         .iter()
         .enumerate()
         .filter(|(_, r)| matches!(r.name, RowName::Demand { .. }))
         .map(|(i, r)| (i, r.rhs))
-        .collect();
-    chain.solve(&rhs)?;
-    Ok((
-        chain.stage1.as_ref().map(|s| s.basis()),
-        chain.stage2.basis(),
-    ))
+        .collect()
 }
 
-#[cfg(not(feature = "highs"))]
-fn base_bases(_: &Model) -> Result<Bases, SolveError> {
-    Ok(())
+/// Where each chunk's chain starts: HiGHS's optimal bases at the base demand, or capplan's own
+/// dual simplex solved there (a chain clones it); cold when the base cannot be solved that way.
+enum Start {
+    Cold,
+    #[cfg(feature = "highs")]
+    Highs((Option<crate::solve::warm::Basis>, crate::solve::warm::Basis)),
+    Rust(Box<Chain<Checked>>),
+}
+
+fn warm_start(base: &Model) -> Start {
+    #[cfg(feature = "highs")]
+    {
+        let mut chain = Chain::new(base, |lp, objective, maximise, _| {
+            crate::solve::warm::WarmLp::new(lp, objective, maximise)
+        });
+        if chain.solve(&base_rhs(base)).is_ok() {
+            return Start::Highs((
+                chain.stage1.as_ref().map(|s| s.basis()),
+                chain.stage2.basis(),
+            ));
+        }
+        Start::Cold
+    }
+    #[cfg(not(feature = "highs"))]
+    {
+        let mut chain = Chain::new(base, Checked::new);
+        match chain.solve(&base_rhs(base)) {
+            Ok(_) => Start::Rust(Box::new(chain)),
+            Err(_) => Start::Cold,
+        }
+    }
 }
 
 #[cfg(feature = "highs")]
@@ -385,7 +470,7 @@ fn warm_chain(
     sc: &Scenario,
     base: &Model,
     lots: &[(Var, f64)],
-    bases: &Bases,
+    bases: &(Option<crate::solve::warm::Basis>, crate::solve::warm::Basis),
     seed: u64,
     a: u64,
     b: u64,
@@ -394,7 +479,9 @@ fn warm_chain(
 ) -> Result<Vec<SampleOutcome>, SolveError> {
     // `first_on` priority: stage 1 (most demand on the provider) and stage 2 (least cost holding
     // it) are two loaded models; both start from the base demand's optimal basis.
-    let mut chain = Chain::new(base);
+    let mut chain = Chain::new(base, |lp, objective, maximise, _| {
+        crate::solve::warm::WarmLp::new(lp, objective, maximise)
+    });
     if let (Some(st1), Some(b1)) = (chain.stage1.as_mut(), bases.0.as_ref()) {
         st1.set_basis(b1);
     }
@@ -414,18 +501,38 @@ fn warm_chain(
     Ok(out)
 }
 
-#[cfg(not(feature = "highs"))]
+/// A chain of capplan's own dual simplex: samples `a..b` from a clone of the base's solved
+/// chain. A sample the simplex cannot solve, or whose result fails the check, is solved cold
+/// (an infeasible one too, so that infeasibility is the cold solve's finding) and the chain
+/// restarts from the base. Returns the outcomes and how many were solved cold.
 #[allow(clippy::too_many_arguments)]
-fn warm_chain(
-    _: &Scenario,
-    _: &Model,
-    _: &[(Var, f64)],
-    _: &Bases,
-    _: u64,
-    _: u64,
-    _: u64,
-    _: &indicatif::ProgressBar,
-    _: SolverChoice,
-) -> Result<Vec<SampleOutcome>, SolveError> {
-    unreachable!("the warm path is chosen only when the highs feature is built")
+fn rust_chain(
+    sc: &Scenario,
+    base: &Model,
+    lots: &[(Var, f64)],
+    start: &Chain<Checked>,
+    seed: u64,
+    a: u64,
+    b: u64,
+    bar: &indicatif::ProgressBar,
+    solver: SolverChoice,
+) -> Result<(Vec<SampleOutcome>, u64), SolveError> {
+    let mut chain = start.clone();
+    let mut out = Vec::new();
+    let mut fell_back = 0;
+    for i in a..b {
+        let s = sample::scenario(sc, seed, i);
+        let solved = chain.solve(&demand_rhs(base, &s));
+        let r = match solved {
+            Ok(x) => outcome(&s, base, i, &x[..base.lp.vars.len()]),
+            Err(_) => {
+                fell_back += 1;
+                chain = start.clone();
+                cold(sc, lots, i, seed, solver)?
+            }
+        };
+        out.push(r);
+        bar.inc(1);
+    }
+    Ok((out, fell_back))
 }

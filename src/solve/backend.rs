@@ -405,6 +405,7 @@ mod clarabel_status {
 
 /// Column, row and objective scale factors (powers of two): `x = col * x'`, row `i` divided by
 /// `row[i]`, the objective divided by `objective`.
+#[derive(Clone)]
 pub struct Scaling {
     pub col: Vec<f64>,
     pub row: Vec<f64>,

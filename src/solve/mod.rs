@@ -4,7 +4,9 @@
 pub mod backend;
 pub mod decompose;
 pub mod diagnose;
+pub mod dual_simplex;
 pub mod lots;
+pub mod lu;
 #[cfg(feature = "highs")]
 pub mod mip_highs;
 pub mod mps;

@@ -381,14 +381,11 @@ fn commit_command_writes_the_here_and_now_lots() {
     );
 }
 
-/// Warm-started HiGHS sweeps (with `--features highs`) give the same costs and shortfall
-/// probabilities as cold solves; allocation-level figures may differ where optima tie.
+/// Warm-started sweeps (HiGHS's dual simplex with `--features highs`, capplan's own without) give
+/// the same costs and shortfall probabilities as cold solves; allocation-level figures may differ
+/// where optima tie. capplan's own solves every sample here without falling back to a cold solve.
 #[test]
 fn warm_started_sweeps_agree_with_cold_solves() {
-    if !cfg!(feature = "highs") {
-        eprintln!("SKIPPED warm-start comparison: built without the highs feature");
-        return;
-    }
     // The reference reserves whole lots; samples hold the plan's lots (an LP each), so they are
     // warm-started too; with continuous lots they hold the plan's fractional lots.
     let reference = capplan::load(&super::util::repo().join("inputs/openai-2025")).unwrap();
@@ -399,15 +396,21 @@ fn warm_started_sweeps_agree_with_cold_solves() {
             capplan::load(&fixtures().join("uncertainty/spread")).unwrap(),
             20,
         ),
+        (load("priority"), 20),
         (reference, 10),
         (continuous, 10),
     ] {
         let dir = sc.name.clone();
         let (warm, method) =
             simulate::run(&sc, None, 3, n, SolverChoice::Clarabel, true, true).unwrap();
-        assert_eq!(method, simulate::Method::WarmHighs);
-        let (cold, _) =
+        if cfg!(feature = "highs") {
+            assert_eq!(method, simulate::Method::WarmHighs);
+        } else {
+            assert_eq!(method, simulate::Method::WarmRust { cold: 0 }, "{dir}");
+        }
+        let (cold, method) =
             simulate::run(&sc, None, 3, n, SolverChoice::Clarabel, false, true).unwrap();
+        assert_eq!(method, simulate::Method::Cold);
         for (a, b) in warm.outcomes.iter().zip(&cold.outcomes) {
             match (a.cost_pv_usd, b.cost_pv_usd) {
                 (Some(x), Some(y)) => {
@@ -416,6 +419,47 @@ fn warm_started_sweeps_agree_with_cold_solves() {
                 (x, y) => assert_eq!(x.is_none(), y.is_none()),
             }
         }
+    }
+}
+
+/// priority (README): each sample is the rule's two stages, warm or cold, and costs
+/// `sum_t [30 min(a_t, 60) + 35 (a_t - 60)+ + 20 (F_t - a_t)] + 20 I` with `a_t = min(F_t, 160)`,
+/// from the sampler's own draws.
+#[test]
+fn sampled_priority_stages_cost_the_hand_formula() {
+    let sc = load("priority");
+    let w = |id: &str| sc.workloads.iter().position(|x| x.id == id).unwrap();
+    let (frontier, infer) = (w("frontier"), w("infer"));
+    for warm in [false, true] {
+        let (outcomes, _) = simulate::outcomes(
+            &sc,
+            None,
+            1,
+            30,
+            SolverChoice::Clarabel,
+            warm,
+            true,
+            Shard::ALL,
+        )
+        .unwrap();
+        let mut capped = false;
+        for o in &outcomes {
+            let d = sample::demand(&sc, 1, o.index);
+            let mut hand = 20.0 * (d[infer * sc.periods] + d[infer * sc.periods + 1]);
+            for t in 0..2 {
+                let f = d[frontier * sc.periods + t];
+                let a = f.min(160.0);
+                capped |= f > 160.0;
+                hand += 30.0 * a.min(60.0) + 35.0 * (a - 60.0).max(0.0) + 20.0 * (f - a);
+            }
+            let got = o.cost_pv_usd.expect("aws has room for every draw");
+            assert!(
+                close(got, hand, 1e-7),
+                "warm {warm}: sample {}: {got} vs hand {hand}",
+                o.index
+            );
+        }
+        assert!(capped, "some draw must exceed azure's 160 units");
     }
 }
 
