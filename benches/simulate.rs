@@ -1,5 +1,7 @@
-//! Demand sweeps: `simulate` with every sample solved cold against the warm-started HiGHS path
-//! (when built with `--features highs`), side by side in one run, one thread each, and the ratio.
+//! Demand sweeps: `simulate` with every sample solved cold against the warm-started path (capplan's
+//! own dual simplex in the default build, HiGHS's with `--features highs`), side by side in one
+//! run, one thread each, and the ratio; then issue 15's goal 4: `simulate --samples 100` of the
+//! reference end to end (the plan, then the samples on every core), against 8 s.
 
 use capplan::analysis::simulate;
 use capplan::solve::SolverChoice;
@@ -17,8 +19,15 @@ fn main() {
         .build()
         .expect("pool");
     println!("simulate, {samples} samples, 1 thread, release build\n");
-    println!("| scenario | variables | cold Clarabel s | cold HiGHS s | warm HiGHS s | warm vs cold Clarabel | warm vs cold HiGHS |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let warm_name = if cfg!(feature = "highs") {
+        "warm HiGHS"
+    } else {
+        "warm capplan dual simplex"
+    };
+    println!(
+        "| scenario | variables | cold Clarabel s | {warm_name} s | warm vs cold | cold HiGHS s |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
     let synth_m = std::env::temp_dir().join(format!("capplan-bench-sim-M-{}", std::process::id()));
     // The version-1 folder (no reservations), the shape the figures in benches/README.md measured.
     let v1 = capplan::synth::Options {
@@ -37,37 +46,42 @@ fn main() {
             })
         };
         let cold = time(SolverChoice::Clarabel, false);
-        let (cold_h, warm) = if cfg!(feature = "highs") {
-            (
-                Some(time(SolverChoice::Highs, false)),
-                Some(time(SolverChoice::Clarabel, true)),
-            )
-        } else {
-            (None, None)
-        };
-        let show = |v: Option<f64>| {
-            v.map(|x| format!("{x:.2}"))
-                .unwrap_or_else(|| "not built".into())
-        };
-        let ratio = |a: f64, b: Option<f64>| {
-            b.map(|b| format!("{:.1}x", a / b))
-                .unwrap_or_else(|| "-".into())
-        };
+        let warm = time(SolverChoice::Clarabel, true);
+        let cold_h = cfg!(feature = "highs").then(|| time(SolverChoice::Highs, false));
         println!(
-            "| {} | {vars} | {cold:.2} | {} | {} | {} | {} |",
+            "| {} | {vars} | {cold:.2} | {warm:.2} | {:.1}x | {} |",
             if dir == synth_m {
                 "synth M".into()
             } else {
                 dir.file_name().unwrap().to_string_lossy().into_owned()
             },
-            show(cold_h),
-            show(warm),
-            ratio(cold, warm),
-            cold_h.map(|c| ratio(c, warm)).unwrap_or_else(|| "-".into())
+            cold / warm,
+            cold_h
+                .map(|c| format!("{c:.2}"))
+                .unwrap_or_else(|| "not built".into())
         );
     }
+    // Goal 4: the command's work, end to end, on every core.
+    let reference = capplan::load(&root.join("inputs/openai-2025")).expect("reference");
+    let t = Instant::now();
+    let plan = capplan::solve(&reference, SolverChoice::Auto).expect("plan");
+    let planned = t.elapsed().as_secs_f64();
+    let (_, method) = simulate::run(
+        &reference,
+        Some(&plan.values),
+        1,
+        100,
+        SolverChoice::Auto,
+        true,
+        true,
+    )
+    .expect("simulate");
+    let total = t.elapsed().as_secs_f64();
+    println!(
+        "\nreference, plan + 100 samples, {} threads: {total:.2} s (plan {planned:.2} s); goal under 8 s: {}; {}",
+        rayon::current_num_threads(),
+        if total < 8.0 { "met" } else { "not met" },
+        method.describe(SolverChoice::Auto)
+    );
     let _ = std::fs::remove_dir_all(&synth_m);
-    if !cfg!(feature = "highs") {
-        println!("\nBuilt without HiGHS: warm starts need `cargo bench --features highs --bench simulate`.");
-    }
 }

@@ -336,6 +336,8 @@ struct Checked {
     simplex: DualSimplex,
 }
 
+// The `highs` build warm-starts with HiGHS; capplan's own chain is then unused.
+#[cfg_attr(feature = "highs", allow(dead_code))]
 impl Checked {
     fn new(lp: &crate::model::Lp, objective: &[f64], maximise: bool, optimality: f64) -> Checked {
         Checked {
@@ -437,6 +439,7 @@ enum Start {
     Cold,
     #[cfg(feature = "highs")]
     Highs((Option<crate::solve::warm::Basis>, crate::solve::warm::Basis)),
+    #[cfg_attr(feature = "highs", allow(dead_code))]
     Rust(Box<Chain<Checked>>),
 }
 

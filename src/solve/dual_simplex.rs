@@ -59,9 +59,8 @@ pub struct DualSimplex {
     at: Vec<At>,
     x: Vec<f64>,
     d: Vec<f64>,
-    /// Basic variable at each position, and the position of each basic variable.
+    /// Basic variable at each position.
     head: Vec<usize>,
-    position: Vec<usize>,
     /// Dual Devex pricing weights, and each basic variable's squared infeasibility, by position.
     weight: Vec<f64>,
     infeasibility: Vec<f64>,
@@ -136,7 +135,6 @@ impl DualSimplex {
             x: vec![0.0; n + m],
             d: vec![0.0; n + m],
             head: (n..n + m).collect(),
-            position: vec![usize::MAX; n + m],
             weight: vec![1.0; m],
             infeasibility: vec![0.0; m],
             lu: None,
@@ -146,7 +144,6 @@ impl DualSimplex {
             pivots: 0,
         };
         for k in 0..m {
-            s.position[n + k] = k;
             s.at[n + k] = At::Basic;
         }
         s
@@ -165,7 +162,8 @@ impl DualSimplex {
     /// (d objective / d rhs, as every backend's) and the objective.
     pub fn solve(&mut self, objective: &[f64]) -> Result<LpOutcome, SolveError> {
         self.pivots = 0;
-        let limit = 50 * (self.m + self.n) + 1000;
+        // A cold solve of the reference takes about m pivots, a warm one a tenth of that.
+        let limit = 3 * (self.m + self.n) + 1000;
         self.refactor()?;
         self.make_dual_feasible();
         self.compute_primal();
@@ -338,9 +336,7 @@ impl DualSimplex {
             };
             // Basis.
             self.at[leaving] = if to_lower { At::Lower } else { At::Upper };
-            self.position[leaving] = usize::MAX;
             self.at[q] = At::Basic;
-            self.position[q] = p;
             self.head[p] = q;
             self.infeasibility[p] = self.infeasibility_of(q);
             self.lu.as_mut().expect("factored").update(p, &column);
@@ -351,7 +347,9 @@ impl DualSimplex {
 
     /// Fresh factors, and the primal values and reduced costs recomputed from them.
     fn refresh(&mut self) -> Result<(), SolveError> {
-        self.refactor()?;
+        if self.refactor()? {
+            self.make_dual_feasible();
+        }
         self.compute_primal();
         self.compute_dual();
         Ok(())
@@ -394,14 +392,15 @@ impl DualSimplex {
 
     /// Fresh LU factors; a singular basis has its unpivoted positions replaced by the logicals
     /// of the unpivoted rows.
-    fn refactor(&mut self) -> Result<(), SolveError> {
-        for _ in 0..3 {
+    /// Returns whether the basis was repaired (its reduced costs may then have the wrong signs).
+    fn refactor(&mut self) -> Result<bool, SolveError> {
+        for attempt in 0..3 {
             let columns: Vec<Vec<(usize, f64)>> =
                 self.head.iter().map(|&j| self.sparse_column(j)).collect();
             match Lu::factor(self.m, &columns) {
                 Ok(lu) => {
                     self.lu = Some(lu);
-                    return Ok(());
+                    return Ok(attempt > 0);
                 }
                 Err(singular) => {
                     for (&k, &i) in singular.positions.iter().zip(&singular.rows) {
@@ -412,22 +411,25 @@ impl DualSimplex {
                         if self.at[logical] == At::Basic {
                             return Err(SolveError::Failed("dual simplex: singular basis".into()));
                         }
-                        self.at[out] =
-                            if self.upper[out].is_finite() && self.x[out] >= self.upper[out] {
-                                At::Upper
-                            } else {
-                                At::Lower
-                            };
-                        self.position[out] = usize::MAX;
+                        self.at[out] = self.nearest_bound(out);
                         self.head[k] = logical;
                         self.at[logical] = At::Basic;
-                        self.position[logical] = k;
                         self.weight[k] = 1.0;
                     }
                 }
             }
         }
         Err(SolveError::Failed("dual simplex: singular basis".into()))
+    }
+
+    /// The finite bound nearest variable `j`'s value, where it rests when it leaves the basis.
+    fn nearest_bound(&self, j: usize) -> At {
+        let (v, lo, hi) = (self.x[j], self.lower[j], self.upper[j]);
+        if !hi.is_finite() || (lo.is_finite() && v - lo <= hi - v) {
+            At::Lower
+        } else {
+            At::Upper
+        }
     }
 
     /// Nonbasic values at their bounds, basic ones from `B x_B = -N x_N`.
