@@ -601,7 +601,14 @@ impl Explanation {
         for o in &self.reserved {
             let value = o
                 .unit_value
-                .map(|v| format!("; one more reserved unit this month saves {}", usd(v)))
+                // The `reserved` row's value is in that month's dollars, not present value like
+                // the lot figures under the same heading.
+                .map(|v| {
+                    format!(
+                        "; one more reserved unit this month saves {} (nominal)",
+                        usd(v)
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 s,

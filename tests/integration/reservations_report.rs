@@ -308,6 +308,22 @@ fn explain_shows_reserved_vs_used_why_idle_and_one_more_lot() {
     ] {
         assert!(text.contains(want), "missing {want:?}:\n{text}");
     }
+    // A reserved unit's value is the month's nominal dollars, under a present-value heading for
+    // the lots: it says so.
+    let o = capplan(&[
+        "explain",
+        dir.to_str().unwrap(),
+        "--workload",
+        "train",
+        "--period",
+        "2026-01",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("one more reserved unit this month saves $25.00 (nominal)"),
+        "{text}"
+    );
 }
 
 /// power_idle_reserved_racks (README): the rack is installed in Feb with 30 of 72 units used; its
