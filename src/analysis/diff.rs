@@ -1,6 +1,7 @@
 //! `capplan diff OLD NEW`: what moved between two plans, read from their `plan.json` — totals, spend
-//! per provider and month, each contract, each workload's spend and unmet demand, and the cash
-//! ledger (peak funding need; paid, revenue, month-end cash and funding need per month).
+//! per provider and month, each contract, each workload's spend and unmet demand, the lots signed
+//! per reservation start, and the cash ledger (peak funding need; paid, revenue, month-end cash
+//! and funding need per month).
 
 use crate::error::{Error, Result};
 use crate::report::format::{num, usd};
@@ -13,7 +14,7 @@ use std::path::Path;
 /// One compared figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    /// `total`, `provider_month`, `contract`, `workload`, `cash_month`.
+    /// `total`, `provider_month`, `contract`, `workload`, `reservation`, `cash_month`.
     pub section: &'static str,
     pub key: String,
     /// Month for `provider_month`, else empty.
@@ -146,6 +147,14 @@ pub fn compare(old_dir: &Path, new_dir: &Path) -> Result<Vec<Change>> {
             r
         }));
     }
+    // Lots per reservation start ("option start"), a start without lots on one side read as 0.
+    let lots = |v: &Value| sum_by(v, "reservations", &["option", "start"], "lots");
+    let mut rows = Vec::new();
+    pair("reservation", &lots(&a), &lots(&b), &mut rows);
+    out.extend(rows.into_iter().map(|mut r| {
+        r.key = format!("{} lots", r.key);
+        r
+    }));
     let w_spend = |v: &Value| sum_by(v, "allocation", &["workload"], "usd");
     let w_unmet = |v: &Value| sum_by(v, "unmet", &["workload"], "unmet");
     let mut rows = Vec::new();
@@ -205,7 +214,8 @@ pub fn noise(changes: &[Change]) -> (f64, f64) {
 /// move by more than the noise tolerance (stated in the output) left out.
 pub fn table(changes: &[Change]) -> String {
     let (noise_usd, noise_units) = noise(changes);
-    let is_units = |key: &str| key.ends_with("unmet") || key == "unmet_units";
+    let is_units =
+        |key: &str| key.ends_with("unmet") || key == "unmet_units" || key.ends_with(" lots");
     let beyond = move |key: &str, d: f64| {
         d.abs()
             > if is_units(key) {
@@ -223,8 +233,8 @@ pub fn table(changes: &[Change]) -> String {
         usd(noise_usd),
         num(noise_units, 6)
     );
-    let show = |key: &str, v: f64| {
-        if key.ends_with("unmet") || key == "unmet_units" {
+    let show = move |key: &str, v: f64| {
+        if is_units(key) {
             num(v, 2)
         } else {
             usd(v)
@@ -290,6 +300,7 @@ pub fn table(changes: &[Change]) -> String {
     );
     section("Contracts", rows("contract"), &mut s);
     section("Workloads", rows("workload"), &mut s);
+    section("Reservations (lots per start)", rows("reservation"), &mut s);
     // Cash by year: paid and revenue summed over the year's months; the balance and the funding
     // need (stocks) as at the year's last month.
     let mut cash_year: BTreeMap<String, (f64, f64)> = BTreeMap::new();

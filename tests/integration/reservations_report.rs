@@ -357,3 +357,47 @@ fn idle_reserved_racks_are_explained_by_their_term() {
         "{err}"
     );
 }
+
+/// reservation_whole_lots (README): 100 units take one pod100 (1,200). At 144 units two rack72
+/// lots fit exactly (1,440; one pod and 44 on demand 2,080, a rack and a pod 1,920), so `diff`
+/// lists rack72 0 -> 2 and pod100 1 -> 0 for the 2026-01 start.
+#[test]
+fn diff_lists_the_lots_that_moved() {
+    let base = fixtures().join("reservation_whole_lots");
+    let (_a, old, o) = plan_into_temp(&base, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let changed = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(&base).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, changed.path().join(f.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        changed.path().join("demand.csv"),
+        "period,workload,quantity\n2026-01,train,144\n",
+    )
+    .unwrap();
+    let (_b, new, o) = plan_into_temp(changed.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let changes = capplan::analysis::diff::compare(&old, &new).unwrap();
+    let lots = |key: &str| {
+        let c = changes
+            .iter()
+            .find(|c| c.section == "reservation" && c.key == key)
+            .unwrap_or_else(|| panic!("no {key}: {changes:?}"));
+        (c.old, c.new)
+    };
+    let (o_r, n_r) = lots("rack72 2026-01 lots");
+    let (o_p, n_p) = lots("pod100 2026-01 lots");
+    assert!(
+        close(o_r, 0.0, 1e-9) && close(n_r, 2.0, 1e-9),
+        "{o_r} -> {n_r}"
+    );
+    assert!(
+        close(o_p, 1.0, 1e-9) && close(n_p, 0.0, 1e-9),
+        "{o_p} -> {n_p}"
+    );
+    let o = capplan(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(text.contains("Reservations (lots per start)"), "{text}");
+    assert!(text.contains("rack72 2026-01 lots"), "{text}");
+}
