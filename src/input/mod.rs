@@ -91,6 +91,7 @@ impl Tables {
             (schema::OFFERS.name, &mut self.offers),
             (schema::PERF.name, &mut self.perf),
             (schema::CONTRACTS.name, &mut self.contracts),
+            (schema::MINIMUMS.name, &mut self.minimums),
             (schema::POWER.name, &mut self.power),
             (schema::RULES.name, &mut self.rules),
             (schema::RESERVATIONS.name, &mut self.reservations),

@@ -386,3 +386,41 @@ fn sweep_carries_the_cash_ledger_peak_funding_need() {
     }
     assert_eq!(rows[1]["delta_usd"], "0");
 }
+
+/// take_or_pay_minimum (README): a what-if may change minimums.csv like any other file. Without
+/// the milestone (scaled by 0) the plan is the 35,400 of "all 8 aws units in April"; a 6,000
+/// milestone takes 6 units in February and 2 in April, 35,400 + 6 x (950 - 850) = 36,000.
+#[test]
+fn a_what_if_can_change_the_minimums() {
+    let w = workdir();
+    let cases = w.path().join("cases.csv");
+    std::fs::write(
+        &cases,
+        "case,file,select,column,op,value\n\
+         no-minimum,minimums,*,min_usd,scale,0\n\
+         minimum-6000,minimums,contract=aws-c,min_usd,set,6000\n",
+    )
+    .unwrap();
+    let out = w.path().join("out");
+    let dir = fixtures().join("take_or_pay_minimum");
+    let o = capplan(&[
+        "sweep",
+        s(&dir),
+        "--cases",
+        s(&cases),
+        "--out",
+        s(&out),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = rows(&out.join("sweep.csv"));
+    let objective = |case: &str| -> f64 {
+        rows.iter()
+            .find(|r| r["case"] == case)
+            .unwrap_or_else(|| panic!("no case {case}: {rows:?}"))["objective_usd"]
+            .parse()
+            .unwrap()
+    };
+    assert!(close(objective("no-minimum"), 35_400.0, 1e-9));
+    assert!(close(objective("minimum-6000"), 36_000.0, 1e-9));
+}
