@@ -290,16 +290,19 @@ fn explain_shows_reserved_vs_used_why_idle_and_one_more_lot() {
     assert!(close(r.used, 72.0, 1e-6) && r.idle_why.is_none());
     assert!(close(r.unit_value.unwrap(), 25.0, 1e-6));
     // The command line says it in words.
-    let o = capplan(&[
-        "explain",
-        dir.to_str().unwrap(),
-        "--workload",
-        "train",
-        "--period",
-        "2026-02",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let text = stdout(&o);
+    let explain_cli = |period: &str| {
+        let o = capplan(&[
+            "explain",
+            dir.to_str().unwrap(),
+            "--workload",
+            "train",
+            "--period",
+            period,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let text = explain_cli("2026-02");
     for want in [
         "reserved 72, used 50 (50 by train), idle 22",
         "idle because a whole lot",
@@ -310,16 +313,7 @@ fn explain_shows_reserved_vs_used_why_idle_and_one_more_lot() {
     }
     // A reserved unit's value is the month's nominal dollars, under a present-value heading for
     // the lots: it says so.
-    let o = capplan(&[
-        "explain",
-        dir.to_str().unwrap(),
-        "--workload",
-        "train",
-        "--period",
-        "2026-01",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let text = stdout(&o);
+    let text = explain_cli("2026-01");
     assert!(
         text.contains("one more reserved unit this month saves $25.00 (nominal)"),
         "{text}"

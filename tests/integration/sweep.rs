@@ -358,29 +358,33 @@ fn sharded_clause_pricing_merges_to_the_single_run_byte_for_byte() {
     }
 }
 
-#[test]
-fn sweep_carries_the_cash_ledger_peak_funding_need() {
-    // tests/fixtures/money_ledger: the hand-computed peak funding need is 700 (its README).
+/// `capplan sweep` of fixture `case` with the cases file `cases` (its text): sweep.csv's rows.
+fn sweep_fixture(case: &str, cases: &str) -> Vec<BTreeMap<String, String>> {
     let w = workdir();
-    let cases = w.path().join("cases.csv");
-    std::fs::write(
-        &cases,
-        "case,file,select,column,op,value\nsame-demand,demand,*,quantity,scale,1\n",
-    )
-    .unwrap();
+    let file = w.path().join("cases.csv");
+    std::fs::write(&file, cases).unwrap();
     let out = w.path().join("out");
-    let dir = fixtures().join("money_ledger");
+    let dir = fixtures().join(case);
     let o = capplan(&[
         "sweep",
         s(&dir),
         "--cases",
-        s(&cases),
+        s(&file),
         "--out",
         s(&out),
         "--quiet",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let rows = rows(&out.join("sweep.csv"));
+    rows(&out.join("sweep.csv"))
+}
+
+#[test]
+fn sweep_carries_the_cash_ledger_peak_funding_need() {
+    // tests/fixtures/money_ledger: the hand-computed peak funding need is 700 (its README).
+    let rows = sweep_fixture(
+        "money_ledger",
+        "case,file,select,column,op,value\nsame-demand,demand,*,quantity,scale,1\n",
+    );
     for r in &rows {
         assert_eq!(r["peak_funding_need_usd"], "700", "{r:?}");
     }
@@ -392,28 +396,12 @@ fn sweep_carries_the_cash_ledger_peak_funding_need() {
 /// milestone takes 6 units in February and 2 in April, 35,400 + 6 x (950 - 850) = 36,000.
 #[test]
 fn a_what_if_can_change_the_minimums() {
-    let w = workdir();
-    let cases = w.path().join("cases.csv");
-    std::fs::write(
-        &cases,
+    let rows = sweep_fixture(
+        "take_or_pay_minimum",
         "case,file,select,column,op,value\n\
          no-minimum,minimums,*,min_usd,scale,0\n\
          minimum-6000,minimums,contract=aws-c,min_usd,set,6000\n",
-    )
-    .unwrap();
-    let out = w.path().join("out");
-    let dir = fixtures().join("take_or_pay_minimum");
-    let o = capplan(&[
-        "sweep",
-        s(&dir),
-        "--cases",
-        s(&cases),
-        "--out",
-        s(&out),
-        "--quiet",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let rows = rows(&out.join("sweep.csv"));
+    );
     let objective = |case: &str| -> f64 {
         rows.iter()
             .find(|r| r["case"] == case)
