@@ -459,6 +459,9 @@ fn warm_start(base: &Model) -> Start {
     }
     #[cfg(not(feature = "highs"))]
     {
+        if base.lp.rows.len() > crate::solve::dual_simplex::WARM_MAX_ROWS {
+            return Start::Cold;
+        }
         let mut chain = Chain::new(base, Checked::new);
         match chain.solve(&base_rhs(base)) {
             Ok(_) => Start::Rust(Box::new(chain)),

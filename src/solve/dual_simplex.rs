@@ -536,6 +536,12 @@ impl DualSimplex {
     }
 }
 
+/// `simulate` warm-starts with this solver up to this many rows: the chain's first solve is cold
+/// (from the all-logical basis) over the whole LP, undecomposed. Synth L (28,342 rows) gained
+/// (4 samples in 47 s against 56 s cold); XL's 100,040 rows, a cold solve alone far slower than
+/// its decomposed interior-point samples, are solved cold.
+pub const WARM_MAX_ROWS: usize = 30_000;
+
 /// Models up to this many rows and columns go to the dual simplex as the optimality check's
 /// first repair. Cold, it took 0.1-0.2 s on synth M's year blocks (1,745 rows, 8,261 columns;
 /// the dense simplex 3-4 s), but 4.5-8.2 s on XL's (10,004 rows, 127,016 columns; the restricted
