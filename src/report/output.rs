@@ -152,8 +152,18 @@ pub fn check_folder_target(out: &Path, input_dir: Option<&Path>, force: bool) ->
     if !meta.is_dir() {
         return refuse("is an existing file, not a folder; choose another --out".into());
     }
-    let entries = std::fs::read_dir(out)
-        .map_err(|e| Error::Usage(format!("--out {}: cannot be read: {e}", out.display())))?;
+    let entries = match std::fs::read_dir(out) {
+        Ok(entries) => entries,
+        // A concurrent run to the same --out moved it aside between the two calls (it replaces
+        // the folder by a rename): it is absent now, as if it had never been there.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(Error::Usage(format!(
+                "--out {}: cannot be read: {e}",
+                out.display()
+            )))
+        }
+    };
     let mut foreign = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
