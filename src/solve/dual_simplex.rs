@@ -2,7 +2,8 @@
 //! bounds: `simulate`'s samples move the demand rows' right-hand sides and nothing else, so the
 //! last sample's optimal basis stays dual feasible and the next sample is a few dozen pivots away,
 //! where an interior point starts from scratch every time. The default build's warm path (the
-//! `highs` build uses HiGHS's own, `warm.rs`).
+//! `highs` build uses HiGHS's own, `warm.rs`), and, cold, the optimality check's first repair on
+//! models up to [`MAX_ROWS`] x [`MAX_COLS`] (`verify.rs`).
 //!
 //! Form: `min c.x` with `A x - r = 0`, structural columns `x >= 0` and one logical `r_i` per row
 //! bounded by the row's sense (`<=`: `r_i <= b_i`, `>=`: `r_i >= b_i`, `=`: fixed). The first
