@@ -8,8 +8,8 @@
 //! Form: `min c.x` with `A x - r = 0`, structural columns `x >= 0` and one logical `r_i` per row
 //! bounded by the row's sense (`<=`: `r_i <= b_i`, `>=`: `r_i >= b_i`, `=`: fixed). The first
 //! solve starts from the all-logical basis, dual feasible when every cost is non-negative (a
-//! negative one gets a temporary bound, see [`ARTIFICIAL`]). Dual Devex pricing, a Harris
-//! two-pass ratio test, LU factors from `lu.rs` refactored every [`REFACTOR_EVERY`] pivots.
+//! negative one gets a temporary bound, see `ARTIFICIAL`). Dual Devex pricing, a Harris
+//! two-pass ratio test, LU factors from `lu.rs` refactored every `REFACTOR_EVERY` pivots.
 //!
 //! Nothing it returns is trusted by itself: the caller checks every result with `verify::check`
 //! (recomputed objective, row residuals, the Lagrangian bound from these duals) and solves cold
