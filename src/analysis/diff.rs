@@ -102,6 +102,21 @@ fn pair(
     }
 }
 
+/// As [`pair`], each key followed by the measure's `name` ("aws-c spend_usd").
+fn pair_named(
+    section: &'static str,
+    old: &BTreeMap<Vec<String>, f64>,
+    new: &BTreeMap<Vec<String>, f64>,
+    name: &str,
+    out: &mut Vec<Change>,
+) {
+    let from = out.len();
+    pair(section, old, new, out);
+    for r in &mut out[from..] {
+        r.key = format!("{} {name}", r.key);
+    }
+}
+
 pub fn compare(old_dir: &Path, new_dir: &Path) -> Result<Vec<Change>> {
     let (a, b) = (load(old_dir)?, load(new_dir)?);
     let mut out = Vec::new();
@@ -140,35 +155,15 @@ pub fn compare(old_dir: &Path, new_dir: &Path) -> Result<Vec<Change>> {
     pair("provider_month", &spend(&a), &spend(&b), &mut out);
     for field in ["spend_usd", "shortfall_usd"] {
         let c = |v: &Value| sum_by(v, "contracts", &["contract"], field);
-        let mut rows = Vec::new();
-        pair("contract", &c(&a), &c(&b), &mut rows);
-        out.extend(rows.into_iter().map(|mut r| {
-            r.key = format!("{} {field}", r.key);
-            r
-        }));
+        pair_named("contract", &c(&a), &c(&b), field, &mut out);
     }
     // Lots per reservation start ("option start"), a start without lots on one side read as 0.
     let lots = |v: &Value| sum_by(v, "reservations", &["option", "start"], "lots");
-    let mut rows = Vec::new();
-    pair("reservation", &lots(&a), &lots(&b), &mut rows);
-    out.extend(rows.into_iter().map(|mut r| {
-        r.key = format!("{} lots", r.key);
-        r
-    }));
+    pair_named("reservation", &lots(&a), &lots(&b), "lots", &mut out);
     let w_spend = |v: &Value| sum_by(v, "allocation", &["workload"], "usd");
     let w_unmet = |v: &Value| sum_by(v, "unmet", &["workload"], "unmet");
-    let mut rows = Vec::new();
-    pair("workload", &w_spend(&a), &w_spend(&b), &mut rows);
-    out.extend(rows.into_iter().map(|mut r| {
-        r.key = format!("{} usd", r.key);
-        r
-    }));
-    let mut rows = Vec::new();
-    pair("workload", &w_unmet(&a), &w_unmet(&b), &mut rows);
-    out.extend(rows.into_iter().map(|mut r| {
-        r.key = format!("{} unmet", r.key);
-        r
-    }));
+    pair_named("workload", &w_spend(&a), &w_spend(&b), "usd", &mut out);
+    pair_named("workload", &w_unmet(&a), &w_unmet(&b), "unmet", &mut out);
     Ok(out)
 }
 

@@ -446,9 +446,7 @@ enum Start {
 fn warm_start(base: &Model) -> Start {
     #[cfg(feature = "highs")]
     {
-        let mut chain = Chain::new(base, |lp, objective, maximise, _| {
-            crate::solve::warm::WarmLp::new(lp, objective, maximise)
-        });
+        let mut chain = Chain::new(base, highs_stage);
         if chain.solve(&base_rhs(base)).is_ok() {
             return Start::Highs((
                 chain.stage1.as_ref().map(|s| s.basis()),
@@ -470,6 +468,50 @@ fn warm_start(base: &Model) -> Start {
     }
 }
 
+/// HiGHS's stage model (the `load` of [`Chain::new`]).
+#[cfg(feature = "highs")]
+fn highs_stage(
+    lp: &crate::model::Lp,
+    objective: &[f64],
+    maximise: bool,
+    _optimality: f64,
+) -> crate::solve::warm::WarmLp {
+    crate::solve::warm::WarmLp::new(lp, objective, maximise)
+}
+
+/// Samples `a..b` through `chain`, in order. A sample the chain cannot solve goes to `failed`
+/// (which may reset the chain) for its outcome.
+#[allow(clippy::too_many_arguments)]
+fn run_chain<W: WarmSolver>(
+    sc: &Scenario,
+    base: &Model,
+    chain: &mut Chain<W>,
+    seed: u64,
+    a: u64,
+    b: u64,
+    bar: &indicatif::ProgressBar,
+    mut failed: impl FnMut(
+        &mut Chain<W>,
+        &Scenario,
+        u64,
+        SolveError,
+    ) -> Result<SampleOutcome, SolveError>,
+) -> Result<Vec<SampleOutcome>, SolveError> {
+    let mut out = Vec::new();
+    for i in a..b {
+        let s = sample::scenario(sc, seed, i);
+        let r = match chain.solve(&demand_rhs(base, &s)) {
+            Ok(x) => outcome(&s, base, i, &x[..base.lp.vars.len()]),
+            Err(e) => failed(chain, &s, i, e)?,
+        };
+        out.push(r);
+        bar.inc(1);
+    }
+    Ok(out)
+}
+
+/// A HiGHS chain: both stages start from the base demand's optimal bases; an infeasible sample
+/// is explained by the elastic re-solve.
 #[cfg(feature = "highs")]
 #[allow(clippy::too_many_arguments)]
 fn warm_chain(
@@ -483,28 +525,24 @@ fn warm_chain(
     bar: &indicatif::ProgressBar,
     solver: SolverChoice,
 ) -> Result<Vec<SampleOutcome>, SolveError> {
-    // `first_on` priority: stage 1 (most demand on the provider) and stage 2 (least cost holding
-    // it) are two loaded models; both start from the base demand's optimal basis.
-    let mut chain = Chain::new(base, |lp, objective, maximise, _| {
-        crate::solve::warm::WarmLp::new(lp, objective, maximise)
-    });
+    let mut chain = Chain::new(base, highs_stage);
     if let (Some(st1), Some(b1)) = (chain.stage1.as_mut(), bases.0.as_ref()) {
         st1.set_basis(b1);
     }
     chain.stage2.set_basis(&bases.1);
-    let mut out = Vec::new();
-    for i in a..b {
-        let s = sample::scenario(sc, seed, i);
-        let solved = chain.solve(&demand_rhs(base, &s));
-        let r = match solved {
-            Ok(x) => outcome(&s, base, i, &x[..base.lp.vars.len()]),
-            Err(SolveError::Infeasible) => infeasible(&s, lots, i, solver),
-            Err(e) => return Err(e),
-        };
-        out.push(r);
-        bar.inc(1);
-    }
-    Ok(out)
+    run_chain(
+        sc,
+        base,
+        &mut chain,
+        seed,
+        a,
+        b,
+        bar,
+        |_, s, i, e| match e {
+            SolveError::Infeasible => Ok(infeasible(s, lots, i, solver)),
+            e => Err(e),
+        },
+    )
 }
 
 /// A chain of capplan's own dual simplex: samples `a..b` from a clone of the base's solved
@@ -524,21 +562,11 @@ fn rust_chain(
     solver: SolverChoice,
 ) -> Result<(Vec<SampleOutcome>, u64), SolveError> {
     let mut chain = start.clone();
-    let mut out = Vec::new();
     let mut fell_back = 0;
-    for i in a..b {
-        let s = sample::scenario(sc, seed, i);
-        let solved = chain.solve(&demand_rhs(base, &s));
-        let r = match solved {
-            Ok(x) => outcome(&s, base, i, &x[..base.lp.vars.len()]),
-            Err(_) => {
-                fell_back += 1;
-                chain = start.clone();
-                cold(sc, lots, i, seed, solver)?
-            }
-        };
-        out.push(r);
-        bar.inc(1);
-    }
+    let out = run_chain(sc, base, &mut chain, seed, a, b, bar, |chain, _, i, _| {
+        fell_back += 1;
+        *chain = start.clone();
+        cold(sc, lots, i, seed, solver)
+    })?;
     Ok((out, fell_back))
 }

@@ -165,10 +165,9 @@ impl DualSimplex {
         self.pivots = 0;
         // A cold solve of the reference takes about m pivots, a warm one a tenth of that.
         let limit = 3 * (self.m + self.n) + 1000;
-        self.refactor()?;
-        self.make_dual_feasible();
-        self.compute_primal();
-        self.compute_dual();
+        // Reduced costs with the right signs (a first solve puts negative-cost columns on
+        // temporary bounds), then the primal values.
+        self.refresh(true)?;
         // Whether the factors are fresh (no update since): a verdict of infeasibility or an
         // unstable pivot is only believed on fresh factors.
         let mut fresh = true;
@@ -191,7 +190,7 @@ impl DualSimplex {
                 .as_ref()
                 .is_some_and(|lu| lu.updates() >= REFACTOR_EVERY)
             {
-                self.refresh()?;
+                self.refresh(false)?;
                 fresh = true;
             }
             // Pricing: the basic variable furthest outside its bounds, relative to its weight.
@@ -262,7 +261,7 @@ impl DualSimplex {
             }
             if bound == f64::INFINITY {
                 if !fresh {
-                    self.refresh()?;
+                    self.refresh(false)?;
                     fresh = true;
                     continue;
                 }
@@ -299,7 +298,7 @@ impl DualSimplex {
                         alpha[q]
                     )));
                 }
-                self.refresh()?;
+                self.refresh(false)?;
                 fresh = true;
                 continue;
             }
@@ -346,13 +345,16 @@ impl DualSimplex {
         }
     }
 
-    /// Fresh factors, and the primal values and reduced costs recomputed from them.
-    fn refresh(&mut self) -> Result<(), SolveError> {
-        if self.refactor()? {
+    /// Fresh factors, and the reduced costs and primal values recomputed from them; with
+    /// `signs` (or after a basis repair) nonbasic columns are moved to the bound their reduced
+    /// cost's sign asks for.
+    fn refresh(&mut self, signs: bool) -> Result<(), SolveError> {
+        if self.refactor()? || signs {
             self.make_dual_feasible();
+        } else {
+            self.compute_dual();
         }
         self.compute_primal();
-        self.compute_dual();
         Ok(())
     }
 
@@ -398,7 +400,7 @@ impl DualSimplex {
         for attempt in 0..3 {
             let columns: Vec<Vec<(usize, f64)>> =
                 self.head.iter().map(|&j| self.sparse_column(j)).collect();
-            match Lu::factor(self.m, &columns) {
+            match Lu::factor(self.m, columns) {
                 Ok(lu) => {
                     self.lu = Some(lu);
                     return Ok(attempt > 0);
